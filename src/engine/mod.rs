@@ -1,0 +1,413 @@
+//! The two-stage matcher. Stage one: one Aho-Corasick automaton over every rule's
+//! keywords finds candidate lines. Stage two: only the rules that own a keyword present
+//! in a bounded window around the candidate run their regex on that window.
+//!
+//! The engine knows bytes only: no files, no reports.
+
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
+use regex::bytes::CaptureLocations;
+
+use crate::error::Error;
+use crate::rules::RuleSet;
+
+/// How far a window reaches either side of a keyword on a long line.
+pub const LINE_CAP: usize = 4096;
+/// How far past the keyword a multi-line rule (PEM blocks) may look.
+pub const MULTILINE_CAP: usize = 16 * 1024;
+/// The context a block must keep after its scanned part for windows to be complete.
+pub const LOOKAHEAD: usize = MULTILINE_CAP;
+/// Matches this close to a window's cut edge belong to the neighbouring window.
+pub const EDGE: usize = 1024;
+
+/// One confirmed secret: a rule and the secret's span in the scanned buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawMatch {
+    pub rule: u32,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The matches found in one window, with the line they sit on (for context).
+#[derive(Debug)]
+pub struct WindowHits<'a> {
+    pub buf: &'a [u8],
+    /// The line (or the capped part of a long line) the candidate sits on.
+    pub line: Range<usize>,
+    /// Whether `line.start` is a real line start (false when the line began earlier than the cap).
+    pub line_start_known: bool,
+    pub matches: &'a [RawMatch],
+}
+
+/// Which rules may run on a blob (rules scoped to path globs are off elsewhere).
+#[derive(Debug, Clone)]
+pub struct RuleMask {
+    bits: Vec<bool>,
+}
+
+impl RuleMask {
+    pub fn all(n: usize) -> RuleMask {
+        RuleMask {
+            bits: vec![true; n],
+        }
+    }
+
+    pub fn allows(&self, rule: usize) -> bool {
+        self.bits.get(rule).copied().unwrap_or(false)
+    }
+}
+
+/// Per-thread scratch space, reused across windows and blobs.
+#[derive(Debug)]
+pub struct Scratch {
+    selected: Vec<bool>,
+    selected_list: Vec<u32>,
+    matches: Vec<RawMatch>,
+    recent: Vec<RawMatch>,
+    recent_end: usize,
+    locs: Vec<CaptureLocations>,
+}
+
+pub struct Engine {
+    rules: RuleSet,
+    /// Finds the first keyword of any rule (non-overlapping, for skipping ahead).
+    finder: AhoCorasick,
+    /// Finds every keyword in a window (overlapping, to select rules).
+    selector: AhoCorasick,
+    keyword_rules: Vec<Vec<u32>>,
+    max_keyword_len: usize,
+    has_path_rules: bool,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("rules", &self.rules.len())
+            .field("keywords", &self.keyword_rules.len())
+            .finish()
+    }
+}
+
+impl Engine {
+    pub fn new(rules: RuleSet) -> Result<Engine, Error> {
+        // Keywords shared by several rules are one pattern owned by all of them.
+        let mut keywords: Vec<Vec<u8>> = Vec::new();
+        let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
+        for (index, rule) in rules.rules().iter().enumerate() {
+            for kw in &rule.spec.keywords {
+                let lower = kw.as_bytes().to_ascii_lowercase();
+                match keywords.iter().position(|k| *k == lower) {
+                    Some(p) => {
+                        if !keyword_rules[p].contains(&(index as u32)) {
+                            keyword_rules[p].push(index as u32);
+                        }
+                    }
+                    None => {
+                        keywords.push(lower);
+                        keyword_rules.push(vec![index as u32]);
+                    }
+                }
+            }
+        }
+        let build = |kind: MatchKind| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(kind)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&keywords)
+                .map_err(|e| Error::Engine(format!("keyword automaton: {e}")))
+        };
+        let finder = build(MatchKind::LeftmostFirst)?;
+        let selector = build(MatchKind::Standard)?;
+        let max_keyword_len = keywords.iter().map(Vec::len).max().unwrap_or(1);
+        let has_path_rules = rules.rules().iter().any(|r| r.paths.is_some());
+        Ok(Engine {
+            rules,
+            finder,
+            selector,
+            keyword_rules,
+            max_keyword_len,
+            has_path_rules,
+        })
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// The keywords of the prefilter, lower-cased (for the benchmark's `rg` reference).
+    pub fn keyword_count(&self) -> usize {
+        self.keyword_rules.len()
+    }
+
+    pub fn scratch(&self) -> Scratch {
+        Scratch {
+            selected: vec![false; self.rules.len()],
+            selected_list: Vec::new(),
+            matches: Vec::new(),
+            recent: Vec::new(),
+            recent_end: 0,
+            locs: self
+                .rules
+                .rules()
+                .iter()
+                .map(|r| r.regex.capture_locations())
+                .collect(),
+        }
+    }
+
+    /// The rules that may run on a blob at `path`.
+    pub fn mask_for_path(&self, path: &str) -> RuleMask {
+        if !self.has_path_rules {
+            return RuleMask::all(self.rules.len());
+        }
+        RuleMask {
+            bits: self
+                .rules
+                .rules()
+                .iter()
+                .map(|r| r.applies_to(path))
+                .collect(),
+        }
+    }
+
+    /// Forget windows of an earlier buffer (call when a new blob starts).
+    pub fn reset(&self, scratch: &mut Scratch) {
+        scratch.recent.clear();
+        scratch.recent_end = 0;
+    }
+
+    /// Scan `buf`, reporting keywords that start in `owned`. Windows may read all of `buf`.
+    /// `shift` tells the engine that `buf` starts `shift` bytes after the previous call's
+    /// buffer did (so overlapping windows of one long line are not reported twice).
+    pub fn scan(
+        &self,
+        buf: &[u8],
+        owned: Range<usize>,
+        shift: usize,
+        mask: &RuleMask,
+        scratch: &mut Scratch,
+        sink: &mut dyn FnMut(&WindowHits<'_>),
+    ) {
+        // Carry over the last window's matches, re-based on this buffer.
+        scratch.recent_end = scratch.recent_end.saturating_sub(shift);
+        scratch.recent.retain_mut(|m| {
+            if m.start < shift {
+                return false;
+            }
+            m.start -= shift;
+            m.end -= shift;
+            true
+        });
+        let mut pos = owned.start;
+        let search_end = buf.len().min(owned.end + self.max_keyword_len);
+        while pos < owned.end {
+            let input = Input::new(buf).range(pos..search_end);
+            let Some(hit) = self.finder.find(input) else {
+                break;
+            };
+            if hit.start() >= owned.end {
+                break;
+            }
+            let mut at = hit.start();
+            loop {
+                let (next, dropped_at_edge) = self.confirm(buf, at, mask, scratch, sink);
+                pos = next;
+                // A match cut by the right edge of a long line's window gets a window of its own.
+                if !dropped_at_edge || next >= owned.end {
+                    break;
+                }
+                at = next;
+            }
+        }
+    }
+
+    /// Where secrets of two rules overlap, keep the higher-priority rule's (the earlier on ties).
+    fn drop_overlaps(&self, matches: &mut Vec<RawMatch>) {
+        if matches.len() < 2 {
+            return;
+        }
+        let priority = |m: &RawMatch| self.rules.rules()[m.rule as usize].spec.priority;
+        let mut keep = vec![true; matches.len()];
+        for i in 0..matches.len() {
+            for j in i + 1..matches.len() {
+                let (a, b) = (&matches[i], &matches[j]);
+                if a.rule == b.rule || a.end <= b.start || b.end <= a.start {
+                    continue;
+                }
+                let a_wins = (priority(a), std::cmp::Reverse(a.rule))
+                    >= (priority(b), std::cmp::Reverse(b.rule));
+                if a_wins {
+                    keep[j] = false;
+                } else {
+                    keep[i] = false;
+                }
+            }
+        }
+        let mut k = keep.iter();
+        matches.retain(|_| k.next().copied().unwrap_or(true));
+    }
+
+    /// Run the rules owning the keywords around `at`; returns where the scan resumes.
+    fn confirm(
+        &self,
+        buf: &[u8],
+        at: usize,
+        mask: &RuleMask,
+        scratch: &mut Scratch,
+        sink: &mut dyn FnMut(&WindowHits<'_>),
+    ) -> (usize, bool) {
+        let lo = at.saturating_sub(LINE_CAP);
+        let (line_start, line_start_known) = match memchr::memrchr(b'\n', &buf[lo..at]) {
+            Some(i) => (lo + i + 1, true),
+            None => (lo, lo == 0),
+        };
+        let hi = buf.len().min(at + LINE_CAP);
+        let line_end = match memchr::memchr(b'\n', &buf[at..hi]) {
+            Some(i) => at + i,
+            None => hi,
+        };
+        // On a line longer than the caps, a match touching a cut edge may be a truncated
+        // secret: it is left to the neighbouring window, which sees it whole.
+        let right_capped = line_end == hi && hi < buf.len() && buf[hi - 1] != b'\n';
+        let trusted = (if line_start_known {
+            line_start
+        } else {
+            line_start + EDGE
+        })..(if right_capped {
+            line_end - EDGE
+        } else {
+            line_end
+        });
+        let line = &buf[line_start..line_end];
+
+        // Select the rules whose keywords occur in the window.
+        for &r in &scratch.selected_list {
+            scratch.selected[r as usize] = false;
+        }
+        scratch.selected_list.clear();
+        for kw in self.selector.find_overlapping_iter(Input::new(line)) {
+            for &r in &self.keyword_rules[kw.pattern().as_usize()] {
+                if !scratch.selected[r as usize] && mask.allows(r as usize) {
+                    scratch.selected[r as usize] = true;
+                    scratch.selected_list.push(r);
+                }
+            }
+        }
+        scratch.selected_list.sort_unstable();
+
+        scratch.matches.clear();
+        let mut dropped_at_edge = false;
+        for &r in &scratch.selected_list {
+            let rule = &self.rules.rules()[r as usize];
+            let (win_start, win_end) = if rule.spec.multiline {
+                (line_start, buf.len().min(at + MULTILINE_CAP))
+            } else {
+                (line_start, line_end)
+            };
+            let window = &buf[..win_end];
+            let locs = &mut scratch.locs[r as usize];
+            let mut from = win_start;
+            while from <= window.len() {
+                let Some(m) = rule.regex.captures_read_at(locs, window, from) else {
+                    break;
+                };
+                from = if m.end() > m.start() {
+                    m.end()
+                } else {
+                    m.end() + 1
+                };
+                let Some((s, e)) = locs.get(rule.secret_group) else {
+                    continue;
+                };
+                let trusted_end = if rule.spec.multiline {
+                    win_end
+                } else {
+                    trusted.end
+                };
+                if m.start() >= trusted.start && m.end() > trusted_end {
+                    dropped_at_edge = true;
+                    continue;
+                }
+                if e <= s
+                    || m.start() < trusted.start
+                    || !rule.accepts(&buf[s..e], &buf[m.start()..m.end()])
+                {
+                    continue;
+                }
+                let found = RawMatch {
+                    rule: r,
+                    start: s,
+                    end: e,
+                };
+                if line_start < scratch.recent_end && scratch.recent.contains(&found) {
+                    continue;
+                }
+                if !scratch.matches.contains(&found) {
+                    scratch.matches.push(found);
+                }
+            }
+        }
+        self.drop_overlaps(&mut scratch.matches);
+        if line_start >= scratch.recent_end {
+            scratch.recent.clear();
+        }
+        scratch.recent.extend_from_slice(&scratch.matches);
+        scratch.recent_end = line_end;
+
+        if !scratch.matches.is_empty() {
+            scratch.matches.sort_unstable_by_key(|m| (m.start, m.rule));
+            sink(&WindowHits {
+                buf,
+                line: line_start..line_end,
+                line_start_known,
+                matches: &scratch.matches,
+            });
+        }
+        // Resume after the window; on a capped long line, where its trusted part ends.
+        if right_capped {
+            (trusted.end.max(at + 1), dropped_at_edge)
+        } else {
+            (line_end.max(at + 1), false)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine() -> Engine {
+        Engine::new(RuleSet::builtin().expect("rules")).expect("engine")
+    }
+
+    fn secrets(engine: &Engine, text: &[u8]) -> Vec<(String, String)> {
+        let mut scratch = engine.scratch();
+        let mask = engine.mask_for_path("test.log");
+        let mut out = Vec::new();
+        engine.scan(text, 0..text.len(), 0, &mask, &mut scratch, &mut |w| {
+            for m in w.matches {
+                out.push((
+                    engine.rules().rules()[m.rule as usize].id().to_string(),
+                    String::from_utf8_lossy(&w.buf[m.start..m.end]).into_owned(),
+                ));
+            }
+        });
+        out
+    }
+
+    #[test]
+    fn token_at_end_of_a_3mb_line_is_found() {
+        let e = engine();
+        let mut line = vec![b'a'; 3 << 20];
+        line.extend_from_slice(b" Cookie: JSESSIONID=Zq8xW2mK9pL4vN7rT1yB6cD3fG5hJ0sA\n");
+        let found = secrets(&e, &line);
+        assert!(
+            found
+                .iter()
+                .any(|(_, s)| s == "Zq8xW2mK9pL4vN7rT1yB6cD3fG5hJ0sA"),
+            "{found:?}"
+        );
+    }
+}

@@ -1,0 +1,225 @@
+//! The binary: parse the command line, run the scan or rule command, print, exit.
+//! Exit codes: 0 no finding at or above --fail-on, 1 findings (or a failed rule check),
+//! 2 usage or fatal error.
+
+use std::fs::OpenOptions;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use leakhound::cli::{Cli, Command, FailOn, ListFormat, RuleArgs, RulesCommand, ScanArgs};
+use leakhound::engine::Engine;
+use leakhound::report::{self, RenderOptions};
+use leakhound::rules::{RuleSet, RuleSources, check_rules};
+use leakhound::scan::{self, Progress, ScanConfig, Target};
+use leakhound::source::fs::WalkOptions;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => run_scan(args),
+        Command::Rules { command } => match command {
+            RulesCommand::List { rules, format } => list_rules(&rules, format),
+            RulesCommand::Check { rules, format } => check(&rules, format),
+        },
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("leakhound: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load_rules(args: &RuleArgs) -> Result<RuleSet> {
+    let rules = RuleSet::load(&RuleSources {
+        builtin: !args.no_builtin_rules,
+        extra: args.rules.clone(),
+    })?;
+    anyhow::ensure!(!rules.is_empty(), "no rules loaded");
+    Ok(rules)
+}
+
+/// Standard output, or a new file only its owner can read (reports hold findings).
+fn open_output(path: Option<&Path>) -> Result<Box<dyn Write>> {
+    let Some(path) = path else {
+        return Ok(Box::new(BufWriter::new(io::stdout().lock())));
+    };
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let file = options
+            .open(path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        // An existing file keeps its mode on open: tighten it.
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("cannot set permissions of {}", path.display()))?;
+        Ok(Box::new(BufWriter::new(file)))
+    }
+    #[cfg(not(unix))]
+    {
+        let file = options
+            .open(path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(Box::new(BufWriter::new(file)))
+    }
+}
+
+fn start_progress(progress: &Arc<Progress>, done: &Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+    let progress = Arc::clone(progress);
+    let done = Arc::clone(done);
+    std::thread::spawn(move || {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} {bytes}/{total_bytes} {bytes_per_sec} [{bar:30}] {msg} {elapsed}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        while !done.load(Ordering::Relaxed) {
+            bar.set_length(progress.bytes_total.load(Ordering::Relaxed));
+            bar.set_position(progress.bytes_done.load(Ordering::Relaxed));
+            bar.set_message(format!(
+                "{}/{} files",
+                progress.files_done.load(Ordering::Relaxed),
+                progress.files_total.load(Ordering::Relaxed)
+            ));
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        bar.finish_and_clear();
+    })
+}
+
+fn run_scan(args: ScanArgs) -> Result<ExitCode> {
+    let rules = load_rules(&args.rules)?;
+    let engine = Engine::new(rules)?;
+    let config = ScanConfig {
+        targets: args.paths.iter().map(|p| Target::parse(p)).collect(),
+        walk: WalkOptions {
+            exclude: args.exclude.clone(),
+            max_file_size: args.max_file_size,
+            follow_symlinks: args.follow_symlinks,
+        },
+        threads: args.threads,
+        show_secrets: args.show_secrets,
+    };
+    // Open the output first: a bad --output path should fail before a long scan.
+    let mut out = open_output(args.output.as_deref())?;
+
+    let progress = Arc::new(Progress::default());
+    let done = Arc::new(AtomicBool::new(false));
+    let show_bar = !args.no_progress && io::stderr().is_terminal();
+    let bar = show_bar.then(|| start_progress(&progress, &done));
+    let outcome = scan::run(&engine, &config, &progress);
+    done.store(true, Ordering::Relaxed);
+    if let Some(handle) = bar {
+        let _ = handle.join();
+    }
+    let report = outcome?;
+
+    let color = args.output.is_none()
+        && !args.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && io::stdout().is_terminal();
+    report::render(
+        &report,
+        engine.rules(),
+        args.format,
+        RenderOptions { color },
+        &mut out,
+    )
+    .and_then(|()| out.flush())
+    .context("cannot write the report")?;
+
+    for note in &report.summary.failed {
+        eprintln!("leakhound: {}: {}", note.path, note.reason);
+    }
+    let failing = match args.fail_on {
+        FailOn::Never => false,
+        FailOn::Severity(min) => report.findings.iter().any(|f| f.severity >= min),
+    };
+    Ok(if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn list_rules(args: &RuleArgs, format: ListFormat) -> Result<ExitCode> {
+    let rules = load_rules(args)?;
+    let mut out = io::stdout().lock();
+    match format {
+        ListFormat::Json => {
+            let specs: Vec<_> = rules.rules().iter().map(|r| &r.spec).collect();
+            serde_json::to_writer_pretty(&mut out, &specs)?;
+            writeln!(out)?;
+        }
+        ListFormat::Human => {
+            for r in rules.rules() {
+                let s = &r.spec;
+                writeln!(
+                    out,
+                    "{:<32} {:<9} {:<17} {}",
+                    s.id, s.severity, s.category, s.name
+                )?;
+            }
+            writeln!(out, "{} rules", rules.len())?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(args: &RuleArgs, format: ListFormat) -> Result<ExitCode> {
+    let rules = load_rules(args)?;
+    let report = check_rules(rules)?;
+    let mut out = io::stdout().lock();
+    match format {
+        ListFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        }
+        ListFormat::Human => {
+            for r in &report.rules {
+                let status = if r.failures.is_empty() {
+                    "ok  "
+                } else {
+                    "FAIL"
+                };
+                writeln!(
+                    out,
+                    "{status} {:<32} {} examples, {} negative",
+                    r.id, r.examples, r.negative_examples
+                )?;
+                for f in &r.failures {
+                    writeln!(out, "     - {f}")?;
+                }
+                for w in &r.warnings {
+                    writeln!(out, "     warning: {w}")?;
+                }
+            }
+            writeln!(
+                out,
+                "{} rules checked, {} failed",
+                report.rules.len(),
+                report.failed()
+            )?;
+        }
+    }
+    Ok(if report.failed() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

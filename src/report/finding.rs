@@ -1,0 +1,213 @@
+//! What a report is made of: findings (one per distinct rule and secret), their
+//! locations, and the scan summary. Secrets are masked when a finding is built.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::rules::Severity;
+
+/// At most this many sample locations are kept per finding.
+pub const MAX_LOCATIONS: usize = 10;
+/// The context line is cut to this many characters.
+pub const CONTEXT_CHARS: usize = 300;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Location {
+    pub path: String,
+    /// 1-based line number.
+    pub line: u64,
+    /// 1-based column, in characters.
+    pub column: u64,
+    /// Byte offset of the secret from the start of the file.
+    pub offset: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub rule_name: String,
+    pub category: String,
+    pub severity: Severity,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub framework: Option<String>,
+    pub secret_masked: String,
+    /// Only with `--show-secrets`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    pub fingerprint: String,
+    pub occurrences: u64,
+    pub locations: Vec<Location>,
+    pub context: String,
+    pub description: String,
+    pub remediation: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+}
+
+/// A path that was passed over or could not be read, and why.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PathNote {
+    pub path: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SeverityCounts {
+    pub critical: u64,
+    pub high: u64,
+    pub medium: u64,
+    pub low: u64,
+    pub info: u64,
+}
+
+impl SeverityCounts {
+    pub fn add(&mut self, severity: Severity) {
+        match severity {
+            Severity::Critical => self.critical += 1,
+            Severity::High => self.high += 1,
+            Severity::Medium => self.medium += 1,
+            Severity::Low => self.low += 1,
+            Severity::Info => self.info += 1,
+        }
+    }
+
+    pub fn get(&self, severity: Severity) -> u64 {
+        match severity {
+            Severity::Critical => self.critical,
+            Severity::High => self.high,
+            Severity::Medium => self.medium,
+            Severity::Low => self.low,
+            Severity::Info => self.info,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub files_scanned: u64,
+    pub files_skipped: u64,
+    pub files_failed: u64,
+    pub bytes_scanned: u64,
+    pub elapsed_seconds: f64,
+    pub mb_per_second: f64,
+    pub rules: usize,
+    pub findings: u64,
+    pub occurrences: u64,
+    pub by_severity: SeverityCounts,
+    pub skipped: Vec<PathNote>,
+    pub failed: Vec<PathNote>,
+}
+
+/// The result of a scan: findings ordered most severe first, and the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+}
+
+/// Hex SHA-256 of the rule id and the secret: stable when lines move.
+pub fn fingerprint(rule_id: &str, secret: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(rule_id.as_bytes());
+    h.update([0u8]);
+    h.update(secret);
+    h.finalize().into()
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}
+
+/// First 4 characters, `…`, last 2; never more than a quarter of the secret shown.
+pub fn mask(secret: &str) -> String {
+    let chars: Vec<char> = secret.chars().collect();
+    let budget = chars.len() / 4;
+    let head = budget.min(4);
+    let tail = (budget - head).min(2);
+    let mut out: String = chars[..head].iter().collect();
+    out.push('…');
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}
+
+/// Make text safe to print: control characters (terminal escapes) become visible.
+pub fn sanitize(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\t' => ' ',
+            c if c.is_control() => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
+/// The line around a secret, every secret on it masked, cut to [`CONTEXT_CHARS`] around `focus`.
+/// `spans` are byte ranges within `line`, sorted and not overlapping; `focus` indexes them.
+pub fn masked_context(line: &[u8], spans: &[(usize, usize)], focus: usize) -> String {
+    let mut out = String::with_capacity(line.len().min(CONTEXT_CHARS * 2));
+    let mut last = 0;
+    let mut focus_char = 0;
+    for (i, &(s, e)) in spans.iter().enumerate() {
+        if s < last || e > line.len() {
+            continue;
+        }
+        out.push_str(&String::from_utf8_lossy(&line[last..s]));
+        if i == focus {
+            focus_char = out.chars().count();
+        }
+        out.push_str(&mask(&String::from_utf8_lossy(&line[s..e])));
+        last = e;
+    }
+    out.push_str(&String::from_utf8_lossy(&line[last..]));
+    let text = sanitize(out.trim_end_matches(['\r', '\n']));
+    let total = text.chars().count();
+    if total <= CONTEXT_CHARS {
+        return text;
+    }
+    let start = focus_char
+        .saturating_sub(CONTEXT_CHARS / 3)
+        .min(total - CONTEXT_CHARS);
+    text.chars().skip(start).take(CONTEXT_CHARS).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mask_never_shows_more_than_a_quarter() {
+        assert_eq!(mask("ghp_R7mK2pX9vQ4sL8nW3tY6bZ1cF5hJ0dG4aE2u"), "ghp_…2u");
+        for len in 0..40 {
+            let s: String = "abcdefghijklmnopqrstuvwxyz0123456789ABCD"[..len].to_string();
+            let m = mask(&s);
+            let shown = m.chars().count() - 1;
+            assert!(shown * 4 <= len, "{s:?} -> {m:?}");
+        }
+    }
+
+    #[test]
+    fn context_masks_every_secret_and_is_cut() {
+        let line = b"a=SECRETONE1234567 b=SECRETTWO7654321";
+        let ctx = masked_context(line, &[(2, 18), (21, 37)], 0);
+        assert!(
+            !ctx.contains("SECRETONE") && !ctx.contains("SECRETTWO"),
+            "{ctx}"
+        );
+        let long = vec![b'x'; 5000];
+        assert_eq!(masked_context(&long, &[], 0).chars().count(), CONTEXT_CHARS);
+        assert!(!masked_context(b"\x1b[31mred", &[], 0).contains('\x1b'));
+    }
+
+    #[test]
+    fn fingerprint_depends_on_rule_and_secret() {
+        assert_ne!(fingerprint("a", b"x"), fingerprint("b", b"x"));
+        assert_ne!(fingerprint("a", b"x"), fingerprint("a", b"y"));
+        assert_eq!(hex(&[0, 255]), "00ff");
+    }
+}

@@ -1,0 +1,153 @@
+//! The default, human report: findings grouped by severity, then the summary.
+
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Effects, Style};
+
+use super::RenderOptions;
+use super::finding::{Finding, PathNote, Report, sanitize};
+use crate::rules::Severity;
+
+/// At most this many skipped or failed paths are listed; JSON has them all.
+const MAX_NOTES: usize = 20;
+
+struct Palette {
+    on: bool,
+}
+
+impl Palette {
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.on {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn severity(&self, s: Severity) -> String {
+        let color = match s {
+            Severity::Critical => AnsiColor::BrightRed,
+            Severity::High => AnsiColor::Red,
+            Severity::Medium => AnsiColor::Yellow,
+            Severity::Low => AnsiColor::Cyan,
+            Severity::Info => AnsiColor::BrightBlack,
+        };
+        let style = Style::new()
+            .fg_color(Some(color.into()))
+            .effects(Effects::BOLD);
+        self.paint(style, &s.as_str().to_uppercase())
+    }
+
+    fn dim(&self, text: &str) -> String {
+        self.paint(Style::new().effects(Effects::DIMMED), text)
+    }
+
+    fn bold(&self, text: &str) -> String {
+        self.paint(Style::new().effects(Effects::BOLD), text)
+    }
+}
+
+fn finding(out: &mut dyn Write, p: &Palette, f: &Finding) -> io::Result<()> {
+    let secret = f.secret.as_deref().unwrap_or(&f.secret_masked);
+    writeln!(
+        out,
+        "  {}  {}",
+        p.bold(&sanitize(&f.rule_name)),
+        p.dim(&f.rule_id)
+    )?;
+    let times = if f.occurrences == 1 {
+        String::new()
+    } else {
+        format!("  ({} occurrences)", f.occurrences)
+    };
+    writeln!(out, "    secret   {}{times}", sanitize(secret))?;
+    if let Some(first) = f.locations.first() {
+        let more = if f.occurrences > 1 {
+            p.dim(&format!("  (+{} more)", f.occurrences - 1))
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "    at       {}:{}:{}{more}",
+            sanitize(&first.path),
+            first.line,
+            first.column
+        )?;
+    }
+    writeln!(out, "    context  {}", f.context)?;
+    if let Some(framework) = &f.framework {
+        writeln!(out, "    what     {}", sanitize(framework))?;
+    }
+    writeln!(out, "    fix      {}", sanitize(f.remediation.trim()))?;
+    writeln!(out)
+}
+
+fn notes(out: &mut dyn Write, p: &Palette, title: &str, list: &[PathNote]) -> io::Result<()> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{}", p.bold(&format!("{title} ({}):", list.len())))?;
+    for n in list.iter().take(MAX_NOTES) {
+        writeln!(out, "  {}: {}", sanitize(&n.path), n.reason)?;
+    }
+    if list.len() > MAX_NOTES {
+        writeln!(
+            out,
+            "  … and {} more (--format json lists them all)",
+            list.len() - MAX_NOTES
+        )?;
+    }
+    Ok(())
+}
+
+pub fn render(report: &Report, options: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let p = Palette { on: options.color };
+    for severity in Severity::ALL_DESCENDING {
+        let group: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        writeln!(out, "{} ({})", p.severity(severity), group.len())?;
+        for f in group {
+            finding(out, &p, f)?;
+        }
+    }
+    let s = &report.summary;
+    notes(out, &p, "Skipped", &s.skipped)?;
+    notes(out, &p, "Failed", &s.failed)?;
+    let counts: Vec<String> = Severity::ALL_DESCENDING
+        .iter()
+        .filter(|&&sev| s.by_severity.get(sev) > 0)
+        .map(|&sev| format!("{} {}", s.by_severity.get(sev), sev))
+        .collect();
+    let findings = if s.findings == 0 {
+        "no findings".to_string()
+    } else {
+        format!(
+            "{} finding{} ({}), {} occurrence{}",
+            s.findings,
+            if s.findings == 1 { "" } else { "s" },
+            counts.join(", "),
+            s.occurrences,
+            if s.occurrences == 1 { "" } else { "s" }
+        )
+    };
+    writeln!(
+        out,
+        "{} {findings}; {} file{} scanned, {} skipped, {} failed; {:.1} MB in {:.2} s ({:.0} MB/s); {} rules",
+        p.bold("leakhound:"),
+        s.files_scanned,
+        if s.files_scanned == 1 { "" } else { "s" },
+        s.files_skipped,
+        s.files_failed,
+        s.bytes_scanned as f64 / 1e6,
+        s.elapsed_seconds,
+        s.mb_per_second,
+        s.rules
+    )
+}

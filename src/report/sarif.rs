@@ -1,0 +1,137 @@
+//! SARIF 2.1.0 as GitHub code scanning accepts it: rules in `tool.driver.rules`, one
+//! result per finding at its first location (the others as related locations), and a
+//! line-independent `partialFingerprints` entry.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use super::finding::{Location, Report};
+use crate::rules::{RuleSet, Severity};
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+/// GitHub's `security-severity` scale (0.0 to 10.0).
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "1.0",
+    }
+}
+
+/// A relative URI with forward slashes, as code scanning expects.
+fn uri(path: &str) -> String {
+    let p = path.replace('\\', "/");
+    p.strip_prefix("./").unwrap_or(&p).to_string()
+}
+
+fn physical(loc: &Location) -> Value {
+    json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": uri(&loc.path) },
+            "region": { "startLine": loc.line.max(1), "startColumn": loc.column.max(1) }
+        }
+    })
+}
+
+pub fn render(report: &Report, rules: &RuleSet, out: &mut dyn Write) -> io::Result<()> {
+    let mut used: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in &report.findings {
+        let next = used.len();
+        used.entry(f.rule_id.as_str()).or_insert(next);
+    }
+    let mut driver_rules = vec![Value::Null; used.len()];
+    for (id, &index) in &used {
+        let Some(rule) = rules.rules().iter().find(|r| r.id() == *id) else {
+            driver_rules[index] = json!({ "id": id });
+            continue;
+        };
+        let spec = &rule.spec;
+        driver_rules[index] = json!({
+            "id": spec.id,
+            "name": spec.name,
+            "shortDescription": { "text": spec.name },
+            "fullDescription": { "text": spec.description },
+            "help": { "text": spec.remediation, "markdown": spec.remediation },
+            "helpUri": spec.references.first(),
+            "defaultConfiguration": { "level": level(spec.severity) },
+            "properties": {
+                "tags": ["security", "secret", spec.category],
+                "security-severity": security_severity(spec.severity),
+                "precision": "high"
+            }
+        });
+    }
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let mut result = json!({
+                "ruleId": f.rule_id,
+                "ruleIndex": used.get(f.rule_id.as_str()).copied().unwrap_or(0),
+                "level": level(f.severity),
+                "message": {
+                    "text": format!(
+                        "{} ({}), {} occurrence{}: {}",
+                        f.rule_name,
+                        f.secret_masked,
+                        f.occurrences,
+                        if f.occurrences == 1 { "" } else { "s" },
+                        f.context
+                    )
+                },
+                "locations": f.locations.first().map(physical).into_iter().collect::<Vec<_>>(),
+                "partialFingerprints": { "leakhound/v1": f.fingerprint },
+                "properties": {
+                    "severity": f.severity.as_str(),
+                    "occurrences": f.occurrences,
+                    "secretMasked": f.secret_masked,
+                }
+            });
+            if f.locations.len() > 1 {
+                result["relatedLocations"] = f
+                    .locations
+                    .iter()
+                    .skip(1)
+                    .enumerate()
+                    .map(|(i, l)| {
+                        let mut v = physical(l);
+                        v["id"] = json!(i + 1);
+                        v
+                    })
+                    .collect();
+            }
+            if let Some(secret) = &f.secret {
+                result["properties"]["secret"] = json!(secret);
+            }
+            result
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "leakhound",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": driver_rules
+                }
+            },
+            "results": results,
+            "columnKind": "unicodeCodePoints"
+        }]
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}

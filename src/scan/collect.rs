@@ -1,0 +1,151 @@
+//! Groups matches into one entry per distinct (rule, secret): a count and the first
+//! sample locations. Each job groups locally; groups merge into the scan's total.
+
+use std::collections::HashMap;
+
+use super::blob::{HitSink, Position};
+use crate::engine::{Engine, WindowHits};
+use crate::report::finding::{MAX_LOCATIONS, fingerprint, mask, masked_context};
+
+/// A location before the path and absolute line are known.
+#[derive(Debug, Clone, Copy)]
+pub struct Sample {
+    pub file: u32,
+    pub job: u32,
+    /// 1-based line within the job's part of the file.
+    pub line: u64,
+    pub column: u64,
+    pub offset: u64,
+}
+
+impl Sample {
+    fn order(&self) -> (u32, u64) {
+        (self.file, self.offset)
+    }
+}
+
+#[derive(Debug)]
+pub struct Group {
+    pub rule: u32,
+    pub fingerprint: [u8; 32],
+    pub masked: String,
+    /// The raw secret, kept only when the user asked to see secrets.
+    pub secret: Option<String>,
+    pub count: u64,
+    /// The earliest samples, in (file, offset) order.
+    pub samples: Vec<Sample>,
+    /// The masked line of `samples[0]`.
+    pub context: String,
+}
+
+impl Group {
+    /// Add another group of the same fingerprint.
+    pub fn absorb(&mut self, other: Group) {
+        self.count += other.count;
+        let other_first = other.samples.first().map(Sample::order);
+        let mine_first = self.samples.first().map(Sample::order);
+        if other_first.is_some() && (mine_first.is_none() || other_first < mine_first) {
+            self.context = other.context;
+        }
+        self.samples.extend(other.samples);
+        self.samples.sort_by_key(Sample::order);
+        self.samples.truncate(MAX_LOCATIONS);
+    }
+}
+
+pub type Groups = HashMap<[u8; 32], Group>;
+
+/// Collects one job's matches.
+pub struct JobCollector<'e> {
+    engine: &'e Engine,
+    file: u32,
+    job: u32,
+    show_secrets: bool,
+    pub groups: Groups,
+    spans: Vec<(usize, usize)>,
+}
+
+impl<'e> JobCollector<'e> {
+    pub fn new(engine: &'e Engine, file: u32, job: u32, show_secrets: bool) -> Self {
+        JobCollector {
+            engine,
+            file,
+            job,
+            show_secrets,
+            groups: HashMap::new(),
+            spans: Vec::new(),
+        }
+    }
+}
+
+impl HitSink for JobCollector<'_> {
+    fn window(&mut self, hits: &WindowHits<'_>, position: &mut dyn FnMut(usize) -> Position) {
+        let rules = self.engine.rules().rules();
+        for (i, m) in hits.matches.iter().enumerate() {
+            let rule = &rules[m.rule as usize];
+            let secret = &hits.buf[m.start..m.end];
+            let fp = fingerprint(rule.id(), secret);
+            let pos = position(m.start);
+            let sample = Sample {
+                file: self.file,
+                job: self.job,
+                line: pos.line,
+                column: pos.column,
+                offset: pos.offset,
+            };
+            if let Some(group) = self.groups.get_mut(&fp) {
+                group.count += 1;
+                if group.samples.len() < MAX_LOCATIONS {
+                    group.samples.push(sample);
+                }
+                continue;
+            }
+            // The context masks every secret found on the line, not only this one (a
+            // multi-line secret extends the line to its end).
+            let line_start = hits.line.start;
+            let line_end = hits
+                .matches
+                .iter()
+                .map(|o| o.end)
+                .fold(hits.line.end, usize::max);
+            self.spans.clear();
+            self.spans.extend(
+                hits.matches
+                    .iter()
+                    .filter(|o| o.start >= line_start)
+                    .map(|o| (o.start - line_start, o.end - line_start)),
+            );
+            let focus = self
+                .spans
+                .iter()
+                .position(|&(s, _)| s + line_start == m.start)
+                .unwrap_or(i);
+            let context = masked_context(&hits.buf[line_start..line_end], &self.spans, focus);
+            let text = String::from_utf8_lossy(secret);
+            self.groups.insert(
+                fp,
+                Group {
+                    rule: m.rule,
+                    fingerprint: fp,
+                    masked: mask(&text),
+                    secret: self.show_secrets.then(|| text.into_owned()),
+                    count: 1,
+                    samples: vec![sample],
+                    context,
+                },
+            );
+        }
+    }
+}
+
+/// Merge `from` into `into`.
+pub fn merge(into: &mut Groups, from: Groups) {
+    for (fp, group) in from {
+        match into.get_mut(&fp) {
+            Some(existing) => existing.absorb(group),
+            None => {
+                into.insert(fp, group);
+            }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Where bytes come from. Sources know nothing of rules.
+
+pub mod fs;
