@@ -120,4 +120,19 @@ pub struct ScanArgs {
     /// Follow symbolic links (loops are detected and reported).
     #[arg(long)]
     pub follow_symlinks: bool,
+    /// Nested containers (compression layers and archives) followed at most.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub max_archive_depth: u32,
+    /// Decompressed bytes per file at most, all layers together (e.g. 16GiB).
+    #[arg(long, value_name = "SIZE", default_value = "16GiB", value_parser = parse_size)]
+    pub max_decompressed_size: u64,
+    /// Decompressed bytes per compressed byte at most (stops decompression bombs).
+    #[arg(long, value_name = "RATIO", default_value_t = 200)]
+    pub max_compression_ratio: u64,
+    /// Entries per archive at most.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub max_archive_entries: u64,
+    /// Do not scan binary content (databases, captures, core dumps) byte-wise.
+    #[arg(long)]
+    pub skip_binary: bool,
 }

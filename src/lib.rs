@@ -4,6 +4,7 @@
 //! the scan groups them into findings, and a report renders them.
 
 pub mod cli;
+pub mod decode;
 pub mod engine;
 pub mod error;
 pub mod report;

@@ -15,6 +15,7 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use leakhound::cli::{Cli, Command, FailOn, ListFormat, RuleArgs, RulesCommand, ScanArgs};
+use leakhound::decode::{DecodeOptions, Limits};
 use leakhound::engine::Engine;
 use leakhound::report::{self, RenderOptions};
 use leakhound::rules::{RuleSet, RuleSources, check_rules};
@@ -114,6 +115,16 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         },
         threads: args.threads,
         show_secrets: args.show_secrets,
+        segment_bytes: None,
+        decode: DecodeOptions {
+            limits: Limits {
+                max_depth: args.max_archive_depth,
+                max_decompressed: args.max_decompressed_size,
+                max_ratio: args.max_compression_ratio,
+                max_entries: args.max_archive_entries,
+            },
+            skip_binary: args.skip_binary,
+        },
     };
     // Open the output first: a bad --output path should fail before a long scan.
     let mut out = open_output(args.output.as_deref())?;

@@ -18,6 +18,8 @@ pub const LINE_CAP: usize = 4096;
 pub const MULTILINE_CAP: usize = 16 * 1024;
 /// The context a block must keep after its scanned part for windows to be complete.
 pub const LOOKAHEAD: usize = MULTILINE_CAP;
+/// How far after a keyword a rule's `followed_by` literal may be.
+pub const FOLLOWED_WITHIN: usize = 256;
 /// Matches this close to a window's cut edge belong to the neighbouring window.
 pub const EDGE: usize = 1024;
 
@@ -76,6 +78,8 @@ pub struct Engine {
     /// Finds every keyword in a window (overlapping, to select rules).
     selector: AhoCorasick,
     keyword_rules: Vec<Vec<u32>>,
+    /// Per keyword: a literal that must follow it (when every owning rule asks for one).
+    keyword_gates: Vec<Option<Vec<u8>>>,
     max_keyword_len: usize,
     has_path_rules: bool,
 }
@@ -121,12 +125,24 @@ impl Engine {
         let finder = build(MatchKind::LeftmostFirst)?;
         let selector = build(MatchKind::Standard)?;
         let max_keyword_len = keywords.iter().map(Vec::len).max().unwrap_or(1);
+        let keyword_gates = keyword_rules
+            .iter()
+            .map(|owners| {
+                let gate = |r: &u32| rules.rules()[*r as usize].spec.followed_by.as_deref();
+                let first = owners.first().and_then(gate)?;
+                owners
+                    .iter()
+                    .all(|r| gate(r) == Some(first))
+                    .then(|| first.as_bytes().to_vec())
+            })
+            .collect();
         let has_path_rules = rules.rules().iter().any(|r| r.paths.is_some());
         Ok(Engine {
             rules,
             finder,
             selector,
             keyword_rules,
+            keyword_gates,
             max_keyword_len,
             has_path_rules,
         })
@@ -210,15 +226,26 @@ impl Engine {
             if hit.start() >= owned.end {
                 break;
             }
+            if let Some(gate) = &self.keyword_gates[hit.pattern().as_usize()] {
+                let after = &buf[hit.end()..buf.len().min(hit.end() + FOLLOWED_WITHIN)];
+                if memchr::memmem::find(after, gate).is_none() {
+                    pos = hit.start() + 1;
+                    continue;
+                }
+            }
             let mut at = hit.start();
+            // No keyword of interest starts in [pos, at): rule selection may start at `at`.
+            let mut select_from = at;
             loop {
-                let (next, dropped_at_edge) = self.confirm(buf, at, mask, scratch, sink);
+                let (next, dropped_at_edge) =
+                    self.confirm(buf, at, select_from, mask, scratch, sink);
                 pos = next;
                 // A match cut by the right edge of a long line's window gets a window of its own.
                 if !dropped_at_edge || next >= owned.end {
                     break;
                 }
                 at = next;
+                select_from = 0;
             }
         }
     }
@@ -254,6 +281,7 @@ impl Engine {
         &self,
         buf: &[u8],
         at: usize,
+        select_from: usize,
         mask: &RuleMask,
         scratch: &mut Scratch,
         sink: &mut dyn FnMut(&WindowHits<'_>),
@@ -280,14 +308,13 @@ impl Engine {
         } else {
             line_end
         });
-        let line = &buf[line_start..line_end];
-
-        // Select the rules whose keywords occur in the window.
+        // Select the rules whose keywords occur in the window (from the first keyword on).
+        let keywords = &buf[line_start.max(select_from)..line_end];
         for &r in &scratch.selected_list {
             scratch.selected[r as usize] = false;
         }
         scratch.selected_list.clear();
-        for kw in self.selector.find_overlapping_iter(Input::new(line)) {
+        for kw in self.selector.find_overlapping_iter(Input::new(keywords)) {
             for &r in &self.keyword_rules[kw.pattern().as_usize()] {
                 if !scratch.selected[r as usize] && mask.allows(r as usize) {
                     scratch.selected[r as usize] = true;

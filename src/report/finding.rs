@@ -14,11 +14,12 @@ pub const CONTEXT_CHARS: usize = 300;
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Location {
     pub path: String,
-    /// 1-based line number.
-    pub line: u64,
-    /// 1-based column, in characters.
-    pub column: u64,
-    /// Byte offset of the secret from the start of the file.
+    /// 1-based line number; `null` in binary content, where only the offset makes sense.
+    pub line: Option<u64>,
+    /// 1-based column, in characters; `null` in binary content.
+    pub column: Option<u64>,
+    /// Byte offset of the secret from the start of the file (of the decoded text, for
+    /// compressed, archived and UTF-16 content).
     pub offset: u64,
 }
 
@@ -85,6 +86,8 @@ impl SeverityCounts {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
     pub files_scanned: u64,
+    /// Members of archives scanned (inside the files scanned).
+    pub archive_members_scanned: u64,
     pub files_skipped: u64,
     pub files_failed: u64,
     pub bytes_scanned: u64,

@@ -67,13 +67,11 @@ fn finding(out: &mut dyn Write, p: &Palette, f: &Finding) -> io::Result<()> {
         } else {
             String::new()
         };
-        writeln!(
-            out,
-            "    at       {}:{}:{}{more}",
-            sanitize(&first.path),
-            first.line,
-            first.column
-        )?;
+        let place = match (first.line, first.column) {
+            (Some(line), Some(column)) => format!("{line}:{column}"),
+            _ => format!("@{}", first.offset),
+        };
+        writeln!(out, "    at       {}:{place}{more}", sanitize(&first.path))?;
     }
     writeln!(out, "    context  {}", f.context)?;
     if let Some(framework) = &f.framework {

@@ -36,10 +36,17 @@ fn uri(path: &str) -> String {
 }
 
 fn physical(loc: &Location) -> Value {
+    // Binary content has no lines: its region is a byte offset.
+    let region = match (loc.line, loc.column) {
+        (Some(line), Some(column)) => {
+            json!({ "startLine": line.max(1), "startColumn": column.max(1) })
+        }
+        _ => json!({ "byteOffset": loc.offset }),
+    };
     json!({
         "physicalLocation": {
             "artifactLocation": { "uri": uri(&loc.path) },
-            "region": { "startLine": loc.line.max(1), "startColumn": loc.column.max(1) }
+            "region": region
         }
     })
 }

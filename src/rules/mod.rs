@@ -110,6 +110,10 @@ pub struct RuleSpec {
     /// The secret may span lines (PEM blocks): the window extends past the line end.
     #[serde(default)]
     pub multiline: bool,
+    /// A literal that must follow a keyword within 256 bytes for the line to be looked at
+    /// (for rules whose only usable keyword is common, like `://` for URL credentials).
+    #[serde(default)]
+    pub followed_by: Option<String>,
     /// When matches of two rules overlap, the higher priority wins (ties: the earlier rule).
     /// Generic rules use a negative priority so that specific ones name the secret.
     #[serde(default)]

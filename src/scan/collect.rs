@@ -2,25 +2,30 @@
 //! sample locations. Each job groups locally; groups merge into the scan's total.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::blob::{HitSink, Position};
 use crate::engine::{Engine, WindowHits};
 use crate::report::finding::{MAX_LOCATIONS, fingerprint, mask, masked_context};
 
 /// A location before the path and absolute line are known.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Sample {
     pub file: u32,
     pub job: u32,
-    /// 1-based line within the job's part of the file.
-    pub line: u64,
-    pub column: u64,
+    /// Which leaf of the file (0: the file itself; archive members count up from 1).
+    pub part: u32,
+    /// The leaf's path when it is not the file's (`outer.tar.gz!member.log`).
+    pub member: Option<Arc<str>>,
+    /// 1-based line within the job's part of the file; `None` in binary content.
+    pub line: Option<u64>,
+    pub column: Option<u64>,
     pub offset: u64,
 }
 
 impl Sample {
-    fn order(&self) -> (u32, u64) {
-        (self.file, self.offset)
+    fn order(&self) -> (u32, u32, u64) {
+        (self.file, self.part, self.offset)
     }
 }
 
@@ -63,6 +68,9 @@ pub struct JobCollector<'e> {
     show_secrets: bool,
     pub groups: Groups,
     spans: Vec<(usize, usize)>,
+    part: u32,
+    member: Option<Arc<str>>,
+    binary: bool,
 }
 
 impl<'e> JobCollector<'e> {
@@ -74,7 +82,18 @@ impl<'e> JobCollector<'e> {
             show_secrets,
             groups: HashMap::new(),
             spans: Vec::new(),
+            part: 0,
+            member: None,
+            binary: false,
         }
+    }
+
+    /// The following matches belong to leaf `part` of the file (`member` names it when
+    /// it is not the file itself); binary leaves have no lines.
+    pub fn set_leaf(&mut self, part: u32, member: Option<Arc<str>>, binary: bool) {
+        self.part = part;
+        self.member = member;
+        self.binary = binary;
     }
 }
 
@@ -89,8 +108,10 @@ impl HitSink for JobCollector<'_> {
             let sample = Sample {
                 file: self.file,
                 job: self.job,
-                line: pos.line,
-                column: pos.column,
+                part: self.part,
+                member: self.member.clone(),
+                line: (!self.binary).then_some(pos.line),
+                column: (!self.binary).then_some(pos.column),
                 offset: pos.offset,
             };
             if let Some(group) = self.groups.get_mut(&fp) {

@@ -3,9 +3,8 @@
 
 pub mod blob;
 pub mod collect;
+mod job;
 
-use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -13,17 +12,17 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::engine::{Engine, LOOKAHEAD};
+use crate::decode::DecodeOptions;
+use crate::engine::Engine;
 use crate::error::Error;
-use crate::report::finding::{Finding, Location, PathNote, Report, Summary, hex};
-use crate::source::fs::{FileEntry, Listing, WalkOptions, build_excludes, io_reason, walk};
-use blob::{StreamSpan, Workspace, scan_stream};
+use crate::report::finding::{Finding, Location, Report, Summary, hex};
+use crate::source::fs::{FileEntry, Listing, WalkOptions, build_excludes, walk};
+use blob::Workspace;
 use collect::{Groups, JobCollector, merge};
+use job::{Job, JobResult, plan_jobs, run_job};
 
 /// A file at least this large is cut into segments scanned in parallel.
 const SPLIT_THRESHOLD: u64 = 64 << 20;
-/// The smallest segment.
-const MIN_SEGMENT: u64 = 32 << 20;
 
 /// What to scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +48,11 @@ pub struct ScanConfig {
     /// Worker threads; 0 means one per core.
     pub threads: usize,
     pub show_secrets: bool,
+    /// Files at least this large are cut into segments of at least this size, scanned in
+    /// parallel; `None`: the default (64 MiB).
+    pub segment_bytes: Option<u64>,
+    /// Decompression, archive and binary-content settings.
+    pub decode: DecodeOptions,
 }
 
 /// Counters a progress display may poll while the scan runs.
@@ -60,24 +64,7 @@ pub struct Progress {
     pub files_total: AtomicU64,
 }
 
-const STDIN_PATH: &str = "(stdin)";
-
-/// One unit of parallel work: a whole file, or a segment of a big one.
-#[derive(Debug, Clone, Copy)]
-struct Job {
-    file: u32,
-    start: u64,
-    /// Bytes owned by the job (keywords starting there are its); `None`: to the end.
-    owned: Option<u64>,
-    /// Whether this is the file's last job (it reports the file as done).
-    last: bool,
-}
-
-struct JobResult {
-    bytes: u64,
-    newlines: u64,
-    error: Option<String>,
-}
+pub(crate) const STDIN_PATH: &str = "(stdin)";
 
 pub fn run(engine: &Engine, config: &ScanConfig, progress: &Progress) -> Result<Report, Error> {
     let started = Instant::now();
@@ -114,11 +101,14 @@ pub fn run(engine: &Engine, config: &ScanConfig, progress: &Progress) -> Result<
     };
     let mut jobs = Vec::with_capacity(files.len());
     for (index, file) in files.iter().enumerate() {
+        let splittable = Some(index) != stdin_index && threads > 1;
+        let threshold = config.segment_bytes.unwrap_or(SPLIT_THRESHOLD);
         plan_jobs(
             index as u32,
             file,
+            splittable,
             threads,
-            Some(index) == stdin_index,
+            threshold,
             &mut jobs,
         );
     }
@@ -141,7 +131,7 @@ pub fn run(engine: &Engine, config: &ScanConfig, progress: &Progress) -> Result<
                     let file = &files[job.file as usize];
                     let mut collector =
                         JobCollector::new(engine, job.file, index as u32, config.show_secrets);
-                    let result = run_job(engine, job, file, work, &mut collector);
+                    let result = run_job(engine, job, file, &config.decode, work, &mut collector);
                     progress
                         .bytes_done
                         .fetch_add(result.bytes, Ordering::Relaxed);
@@ -171,119 +161,6 @@ pub fn run(engine: &Engine, config: &ScanConfig, progress: &Progress) -> Result<
     ))
 }
 
-/// Cut a big file into segments that start at line starts; small files are one job.
-fn plan_jobs(file: u32, entry: &FileEntry, threads: usize, stdin: bool, jobs: &mut Vec<Job>) {
-    let whole = Job {
-        file,
-        start: 0,
-        owned: None,
-        last: true,
-    };
-    if stdin || threads < 2 || entry.size < SPLIT_THRESHOLD {
-        jobs.push(whole);
-        return;
-    }
-    let segment = (entry.size / (threads as u64 * 4)).max(MIN_SEGMENT);
-    let mut starts = vec![0u64];
-    if let Ok(mut f) = File::open(&entry.path) {
-        let mut nominal = segment;
-        while nominal < entry.size {
-            match next_line_start(&mut f, nominal) {
-                Some(s) if s < entry.size && s > *starts.last().unwrap_or(&0) => starts.push(s),
-                _ => {}
-            }
-            nominal += segment;
-        }
-    }
-    for (i, &start) in starts.iter().enumerate() {
-        let next = starts.get(i + 1).copied();
-        jobs.push(Job {
-            file,
-            start,
-            owned: next.map(|n| n - start),
-            last: next.is_none(),
-        });
-    }
-}
-
-/// The offset just after the first newline at or after `from` (within 1 MiB), if any.
-fn next_line_start(f: &mut File, from: u64) -> Option<u64> {
-    f.seek(SeekFrom::Start(from)).ok()?;
-    let mut chunk = vec![0u8; 64 * 1024];
-    let mut at = from;
-    while at - from < (1 << 20) {
-        let n = f.read(&mut chunk).ok()?;
-        if n == 0 {
-            return None;
-        }
-        if let Some(i) = memchr::memchr(b'\n', &chunk[..n]) {
-            return Some(at + i as u64 + 1);
-        }
-        at += n as u64;
-    }
-    None
-}
-
-fn run_job(
-    engine: &Engine,
-    job: &Job,
-    file: &FileEntry,
-    work: &mut Workspace,
-    collector: &mut JobCollector<'_>,
-) -> JobResult {
-    let mask = engine.mask_for_path(&file.display);
-    let mut reader: Box<dyn Read> = if file.display == STDIN_PATH && file.path.as_os_str() == "-" {
-        Box::new(io::stdin().lock())
-    } else {
-        let mut f = match File::open(&file.path) {
-            Ok(f) => f,
-            Err(e) => {
-                return JobResult {
-                    bytes: 0,
-                    newlines: 0,
-                    error: Some(io_reason(&e)),
-                };
-            }
-        };
-        if job.start > 0
-            && let Err(e) = f.seek(SeekFrom::Start(job.start))
-        {
-            return JobResult {
-                bytes: 0,
-                newlines: 0,
-                error: Some(io_reason(&e)),
-            };
-        }
-        match job.owned {
-            // Read past the owned part for the windows' look-ahead.
-            Some(owned) => Box::new(f.take(owned + LOOKAHEAD as u64 + 8192)),
-            None => Box::new(f),
-        }
-    };
-    let stats = scan_stream(
-        engine,
-        &mut reader,
-        StreamSpan {
-            base: job.start,
-            owned: job.owned,
-        },
-        &mask,
-        work,
-        collector,
-    );
-    JobResult {
-        bytes: stats.bytes,
-        newlines: stats.newlines,
-        error: stats.error.map(|e| {
-            format!(
-                "read error after {} bytes: {}",
-                job.start + stats.bytes,
-                io_reason(&e)
-            )
-        }),
-    }
-}
-
 fn build_report(
     engine: &Engine,
     listing: &Listing,
@@ -306,21 +183,20 @@ fn build_report(
         ..Summary::default()
     };
     let mut file_failed = vec![false; listing.files.len()];
+    let mut file_skipped = vec![false; listing.files.len()];
     for (job, result) in jobs.iter().zip(results) {
         summary.bytes_scanned += result.bytes;
-        if let Some(reason) = &result.error
-            && !file_failed[job.file as usize]
-        {
-            file_failed[job.file as usize] = true;
-            summary.failed.push(PathNote {
-                path: listing.files[job.file as usize].display.clone(),
-                reason: reason.clone(),
-            });
-        }
+        summary.archive_members_scanned += result.members;
+        summary.skipped.extend(result.skipped.iter().cloned());
+        summary.failed.extend(result.failed.iter().cloned());
+        let file = job.file as usize;
+        file_failed[file] |= !result.failed.is_empty();
+        file_skipped[file] |= result.skipped_whole;
     }
-    summary.files_scanned = file_failed.iter().filter(|f| !**f).count() as u64;
-    summary.files_failed = summary.failed.len() as u64;
-    summary.files_skipped = summary.skipped.len() as u64;
+    let count = |flags: &[bool]| flags.iter().filter(|f| **f).count() as u64;
+    summary.files_failed = count(&file_failed) + listing.failed.len() as u64;
+    summary.files_skipped = count(&file_skipped) + listing.skipped.len() as u64;
+    summary.files_scanned = listing.files.len() as u64 - count(&file_failed) - count(&file_skipped);
     summary.elapsed_seconds = elapsed;
     summary.mb_per_second = if elapsed > 0.0 {
         summary.bytes_scanned as f64 / 1e6 / elapsed
@@ -342,8 +218,13 @@ fn build_report(
                 .samples
                 .iter()
                 .map(|s| Location {
-                    path: listing.files[s.file as usize].display.clone(),
-                    line: s.line + line_base.get(s.job as usize).copied().unwrap_or(0),
+                    path: match &s.member {
+                        Some(member) => member.to_string(),
+                        None => listing.files[s.file as usize].display.clone(),
+                    },
+                    line: s
+                        .line
+                        .map(|l| l + line_base.get(s.job as usize).copied().unwrap_or(0)),
                     column: s.column,
                     offset: s.offset,
                 })
@@ -381,4 +262,58 @@ fn build_report(
         summary.by_severity.add(f.severity);
     }
     Report { findings, summary }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSet;
+
+    fn scan_file(path: &std::path::Path, threads: usize, segment: Option<u64>) -> Vec<Location> {
+        let engine = Engine::new(RuleSet::builtin().expect("rules")).expect("engine");
+        let config = ScanConfig {
+            targets: vec![Target::Path(path.to_path_buf())],
+            threads,
+            segment_bytes: segment,
+            show_secrets: true,
+            ..ScanConfig::default()
+        };
+        let report = run(&engine, &config, &Progress::default()).expect("scan");
+        let mut locs: Vec<Location> = report
+            .findings
+            .into_iter()
+            .flat_map(|f| f.locations)
+            .collect();
+        locs.sort_by_key(|l| l.offset);
+        locs
+    }
+
+    #[test]
+    fn segments_give_the_same_lines_as_one_stream() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("big.log");
+        let mut data = String::new();
+        let mut expected = Vec::new();
+        for i in 0..120_000u64 {
+            if i % 7_919 == 13 {
+                data.push_str(&format!(
+                    "10.0.0.{} - - \"GET / HTTP/1.1\" Cookie: JSESSIONID={:016X}{:016X}\n",
+                    i % 250,
+                    i.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+                    (i + 7).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
+                ));
+                expected.push(i + 1);
+            } else {
+                data.push_str(
+                    "10.0.0.1 - - \"GET /health HTTP/1.1\" 200 2 \"-\" \"kube-probe/1.29\"\n",
+                );
+            }
+        }
+        std::fs::write(&path, &data).expect("write");
+        let one = scan_file(&path, 1, None);
+        let split = scan_file(&path, 2, Some(256 * 1024));
+        let lines: Vec<u64> = one.iter().filter_map(|l| l.line).collect();
+        assert_eq!(lines, expected);
+        assert_eq!(one, split);
+    }
 }
