@@ -176,7 +176,7 @@ fn build_tree() -> Tree {
         g.alnum(24)
     );
     f.secret(&mut planted, format!("SLACK_BOT_TOKEN={slack}"), &slack);
-    let db_pw = format!("{}{}", g.alnum(14), "#9");
+    let db_pw = format!("{}{}", g.alnum(14), "-9");
     f.secret(
         &mut planted,
         format!("DATABASE_URL=postgres://app:{db_pw}@db.internal.example:5432/app"),
@@ -529,12 +529,14 @@ fn invalid_utf8_does_not_stop_the_scan() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut g = Gen::new(17);
     let sid = g.hex_upper(32);
-    let mut data = vec![0xff, 0xfe, 0x00, 0xc3, b'\n'];
+    let mut data = vec![0xc3, 0x28, b' ', 0xa0, 0xa1, b'\n'];
     data.extend_from_slice(b"\x80\x81 bad bytes then Cookie: JSESSIONID=");
     data.extend_from_slice(sid.as_bytes());
-    data.extend_from_slice(b"\n\x00\x01\x02");
+    data.extend_from_slice(b" \xf0\x28\x8c\x28\n");
     fs::write(dir.path().join("bin.log"), data).expect("write");
-    let found = found(&scan_json(dir.path(), &[]));
+    let report = scan_json(dir.path(), &[]);
+    let found = found(&report);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].1, sid);
+    assert_eq!(report["findings"][0]["locations"][0]["line"], 2);
 }

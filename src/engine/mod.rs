@@ -357,6 +357,11 @@ impl Engine {
                     dropped_at_edge = true;
                     continue;
                 }
+                // A multi-line secret belongs to the line it starts on; later lines in the
+                // look-ahead get their own windows.
+                if rule.spec.multiline && m.start() > line_end {
+                    break;
+                }
                 if e <= s
                     || m.start() < trusted.start
                     || !rule.accepts(&buf[s..e], &buf[m.start()..m.end()])
