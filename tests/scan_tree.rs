@@ -540,3 +540,34 @@ fn invalid_utf8_does_not_stop_the_scan() {
     assert_eq!(found[0].1, sid);
     assert_eq!(report["findings"][0]["locations"][0]["line"], 2);
 }
+
+#[test]
+fn pem_blocks_close_together_are_each_reported_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut g = Gen::new(19);
+    let mut text = String::from("2026-11-02 startup: dumping keys\n");
+    let mut blocks = Vec::new();
+    for kind in ["RSA PRIVATE KEY", "EC PRIVATE KEY", "PRIVATE KEY"] {
+        let body: Vec<String> = (0..5).map(|_| g.b64(64)).collect();
+        let block = format!(
+            "-----BEGIN {kind}-----\n{}\n-----END {kind}-----",
+            body.join("\n")
+        );
+        text.push_str(&block);
+        text.push_str("\nnext entry\n");
+        blocks.push(block);
+    }
+    text.push_str("-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n");
+    fs::write(dir.path().join("keys.log"), text).expect("write");
+    let report = scan_json(dir.path(), &[]);
+    let findings = report["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 3, "{findings:#?}");
+    for (i, block) in blocks.iter().enumerate() {
+        let f = findings
+            .iter()
+            .find(|f| f["secret"] == block.as_str())
+            .unwrap_or_else(|| panic!("block {i} not found"));
+        assert_eq!(f["occurrences"], 1, "block {i}");
+        assert_eq!(f["locations"][0]["line"], 2 + 8 * i as u64);
+    }
+}
