@@ -79,6 +79,11 @@ fn parse_fail_on(s: &str) -> Result<FailOn, String> {
     }
 }
 
+fn parse_now(s: &str) -> Result<i64, String> {
+    crate::analyze::parse_rfc3339(s)
+        .ok_or_else(|| format!("{s:?} is not an RFC 3339 time (e.g. 2026-11-28T00:00:00Z)"))
+}
+
 fn parse_size(s: &str) -> Result<u64, String> {
     parse_size::parse_size(s).map_err(|e| format!("{e} (e.g. 500M, 2GiB, 1048576)"))
 }
@@ -132,6 +137,10 @@ pub struct ScanArgs {
     /// Entries per archive at most.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub max_archive_entries: u64,
+    /// The clock for token analysis, RFC 3339 (e.g. 2026-11-28T00:00:00Z): fixes
+    /// live/expired verdicts for reproducible runs.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<i64>,
     /// Do not scan binary content (databases, captures, core dumps) byte-wise.
     #[arg(long)]
     pub skip_binary: bool,

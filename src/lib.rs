@@ -3,6 +3,7 @@
 //! Data flows one way: a source lists blobs, the engine finds matches in their bytes,
 //! the scan groups them into findings, and a report renders them.
 
+pub mod analyze;
 pub mod cli;
 pub mod decode;
 pub mod engine;

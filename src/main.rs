@@ -105,7 +105,10 @@ fn start_progress(progress: &Arc<Progress>, done: &Arc<AtomicBool>) -> std::thre
 
 fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     let rules = load_rules(&args.rules)?;
-    let engine = Engine::new(rules)?;
+    let mut engine = Engine::new(rules)?;
+    if let Some(now) = args.now {
+        engine = engine.with_clock(now);
+    }
     let config = ScanConfig {
         targets: args.paths.iter().map(|p| Target::parse(p)).collect(),
         walk: WalkOptions {

@@ -82,6 +82,8 @@ pub struct Engine {
     keyword_gates: Vec<Option<Vec<u8>>>,
     max_keyword_len: usize,
     has_path_rules: bool,
+    /// The analysis clock (Unix seconds) for rules that judge time (cookie lifetimes).
+    now: i64,
 }
 
 impl std::fmt::Debug for Engine {
@@ -145,7 +147,18 @@ impl Engine {
             keyword_gates,
             max_keyword_len,
             has_path_rules,
+            now: crate::analyze::system_now(),
         })
+    }
+
+    /// Fix the clock (`--now`) for reproducible runs.
+    pub fn with_clock(mut self, now: i64) -> Engine {
+        self.now = now;
+        self
+    }
+
+    pub fn now(&self) -> i64 {
+        self.now
     }
 
     pub fn rules(&self) -> &RuleSet {
@@ -364,7 +377,7 @@ impl Engine {
                 }
                 if e <= s
                     || m.start() < trusted.start
-                    || !rule.accepts(&buf[s..e], &buf[m.start()..m.end()])
+                    || !rule.accepts(&buf[s..e], &buf[m.start()..m.end()], self.now)
                 {
                     continue;
                 }

@@ -4,6 +4,7 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::analyze::jwt::JwtAnalysis;
 use crate::rules::Severity;
 
 /// At most this many sample locations are kept per finding.
@@ -39,6 +40,13 @@ pub struct Finding {
     pub occurrences: u64,
     pub locations: Vec<Location>,
     pub context: String,
+    /// JWT analysis (claims values masked unless `--show-secrets`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub analysis: Option<JwtAnalysis>,
+    /// What raised or lowered the severity, or what is weak (expired when, long-lived,
+    /// missing cookie attributes).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     pub description: String,
     pub remediation: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -150,23 +158,28 @@ pub fn sanitize(text: &str) -> String {
         .collect()
 }
 
-/// The line around a secret, every secret on it masked, cut to [`CONTEXT_CHARS`] around `focus`.
-/// `spans` are byte ranges within `line`, sorted and not overlapping; `focus` indexes them.
+/// The line around a secret, every secret on it masked, cut to [`CONTEXT_CHARS`] around the
+/// byte offset `focus`. `spans` are byte ranges within `line` to mask, sorted, not overlapping.
 pub fn masked_context(line: &[u8], spans: &[(usize, usize)], focus: usize) -> String {
     let mut out = String::with_capacity(line.len().min(CONTEXT_CHARS * 2));
     let mut last = 0;
-    let mut focus_char = 0;
-    for (i, &(s, e)) in spans.iter().enumerate() {
+    let mut focus_char = None;
+    for &(s, e) in spans {
         if s < last || e > line.len() {
             continue;
         }
+        if focus_char.is_none() && focus < s {
+            focus_char = Some(out.chars().count() + char_len(&line[last..focus.max(last)]));
+        }
         out.push_str(&String::from_utf8_lossy(&line[last..s]));
-        if i == focus {
-            focus_char = out.chars().count();
+        if focus_char.is_none() && focus < e {
+            focus_char = Some(out.chars().count());
         }
         out.push_str(&mask(&String::from_utf8_lossy(&line[s..e])));
         last = e;
     }
+    let focus_char = focus_char
+        .unwrap_or_else(|| out.chars().count() + char_len(&line[last..focus.clamp(last, line.len())]));
     out.push_str(&String::from_utf8_lossy(&line[last..]));
     let text = sanitize(out.trim_end_matches(['\r', '\n']));
     let total = text.chars().count();
@@ -177,6 +190,10 @@ pub fn masked_context(line: &[u8], spans: &[(usize, usize)], focus: usize) -> St
         .saturating_sub(CONTEXT_CHARS / 3)
         .min(total - CONTEXT_CHARS);
     text.chars().skip(start).take(CONTEXT_CHARS).collect()
+}
+
+fn char_len(bytes: &[u8]) -> usize {
+    String::from_utf8_lossy(bytes).chars().count()
 }
 
 #[cfg(test)]
@@ -197,13 +214,17 @@ mod tests {
     #[test]
     fn context_masks_every_secret_and_is_cut() {
         let line = b"a=SECRETONE1234567 b=SECRETTWO7654321";
-        let ctx = masked_context(line, &[(2, 18), (21, 37)], 0);
+        let ctx = masked_context(line, &[(2, 18), (21, 37)], 2);
         assert!(
             !ctx.contains("SECRETONE") && !ctx.contains("SECRETTWO"),
             "{ctx}"
         );
-        let long = vec![b'x'; 5000];
-        assert_eq!(masked_context(&long, &[], 0).chars().count(), CONTEXT_CHARS);
+        let mut long = vec![b'x'; 5000];
+        long.extend_from_slice(b"SECRETTHREE12345");
+        long.extend(vec![b'y'; 5000]);
+        let ctx = masked_context(&long, &[(5000, 5016)], 5000);
+        assert_eq!(ctx.chars().count(), CONTEXT_CHARS);
+        assert!(ctx.contains("SECR…") && !ctx.contains("SECRETTHREE"), "{ctx}");
         assert!(!masked_context(b"\x1b[31mred", &[], 0).contains('\x1b'));
     }
 

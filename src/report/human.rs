@@ -74,6 +74,16 @@ fn finding(out: &mut dyn Write, p: &Palette, f: &Finding) -> io::Result<()> {
         writeln!(out, "    at       {}:{place}{more}", sanitize(&first.path))?;
     }
     writeln!(out, "    context  {}", f.context)?;
+    if let Some(a) = &f.analysis {
+        let mut parts = vec![format!("alg {}", a.alg.as_deref().unwrap_or("?"))];
+        if !a.sensitive_claims.is_empty() {
+            parts.push(format!("exposes {}", a.sensitive_claims.join(", ")));
+        }
+        writeln!(out, "    jwt      {}", sanitize(&parts.join("; ")))?;
+    }
+    if !f.notes.is_empty() {
+        writeln!(out, "    note     {}", sanitize(&f.notes.join("; ")))?;
+    }
     if let Some(framework) = &f.framework {
         writeln!(out, "    what     {}", sanitize(framework))?;
     }

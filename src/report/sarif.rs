@@ -118,6 +118,12 @@ pub fn render(report: &Report, rules: &RuleSet, out: &mut dyn Write) -> io::Resu
                     })
                     .collect();
             }
+            if let Some(a) = &f.analysis {
+                result["properties"]["analysis"] = json!(a);
+            }
+            if !f.notes.is_empty() {
+                result["properties"]["notes"] = json!(f.notes);
+            }
             if let Some(secret) = &f.secret {
                 result["properties"]["secret"] = json!(secret);
             }

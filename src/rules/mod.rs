@@ -5,7 +5,7 @@
 
 mod check;
 pub mod placeholder;
-mod validate;
+pub mod validate;
 
 pub use check::{CheckReport, RuleCheck, check_rules};
 pub use validate::Validator;
@@ -118,12 +118,20 @@ pub struct RuleSpec {
     /// Generic rules use a negative priority so that specific ones name the secret.
     #[serde(default)]
     pub priority: i32,
+    /// Whether the captured value is a secret to mask (false for configuration evidence,
+    /// such as the log-format field a `log-config` rule points at).
+    #[serde(default = "yes")]
+    pub masked: bool,
     pub examples: Vec<Example>,
     #[serde(default)]
     pub negative_examples: Vec<String>,
     pub remediation: String,
     #[serde(default)]
     pub references: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A text the rule must find, and the secret it must yield.
@@ -163,7 +171,7 @@ impl Rule {
     }
 
     /// Whether a candidate secret (and the whole match around it) passes the rule's filters.
-    pub fn accepts(&self, secret: &[u8], whole: &[u8]) -> bool {
+    pub fn accepts(&self, secret: &[u8], whole: &[u8], now: i64) -> bool {
         if placeholder::is_placeholder(secret) {
             return false;
         }
@@ -179,7 +187,7 @@ impl Rule {
             return false;
         }
         match self.spec.validate {
-            Some(v) => v.accepts(secret),
+            Some(v) => v.accepts(secret, whole, now),
             None => true,
         }
     }

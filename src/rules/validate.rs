@@ -6,6 +6,7 @@ use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use serde::{Deserialize, Serialize};
 
 use super::placeholder::is_placeholder;
+use crate::analyze::cookie;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -14,13 +15,20 @@ pub enum Validator {
     Jwt,
     /// Base64 that decodes to `user:password`, both non-empty and not placeholders.
     BasicAuth,
+    /// A `Set-Cookie` (the whole match) that lacks HttpOnly, Secure or SameSite, or lives
+    /// longer than 24 hours; deletions (`Max-Age=0`, past `Expires`) are not findings.
+    WeakSessionCookie,
 }
 
 impl Validator {
-    pub fn accepts(self, secret: &[u8]) -> bool {
+    /// `whole` is the rule's whole match; `now` is the analysis clock (Unix seconds).
+    pub fn accepts(self, secret: &[u8], whole: &[u8], now: i64) -> bool {
         match self {
             Validator::Jwt => jwt_header(secret).is_some(),
             Validator::BasicAuth => basic_credentials(secret).is_some(),
+            Validator::WeakSessionCookie => {
+                !cookie::is_deletion(whole, now) && !cookie::weaknesses(whole, now).is_empty()
+            }
         }
     }
 }

@@ -6,7 +6,10 @@ use std::sync::Arc;
 
 use super::blob::{HitSink, Position};
 use crate::engine::{Engine, WindowHits};
+use crate::analyze::cookie;
+use crate::analyze::jwt::{self, JwtAnalysis};
 use crate::report::finding::{MAX_LOCATIONS, fingerprint, mask, masked_context};
+use crate::rules::{Severity, Validator};
 
 /// A location before the path and absolute line are known.
 #[derive(Debug, Clone)]
@@ -41,6 +44,11 @@ pub struct Group {
     pub samples: Vec<Sample>,
     /// The masked line of `samples[0]`.
     pub context: String,
+    /// The rule's severity, raised or lowered by analysis (a live or an expired token).
+    pub severity: Severity,
+    pub analysis: Option<JwtAnalysis>,
+    /// What analysis found (expiry, long lifetime, missing cookie attributes).
+    pub notes: Vec<String>,
 }
 
 impl Group {
@@ -100,7 +108,7 @@ impl<'e> JobCollector<'e> {
 impl HitSink for JobCollector<'_> {
     fn window(&mut self, hits: &WindowHits<'_>, position: &mut dyn FnMut(usize) -> Position) {
         let rules = self.engine.rules().rules();
-        for (i, m) in hits.matches.iter().enumerate() {
+        for m in hits.matches {
             let rule = &rules[m.rule as usize];
             let secret = &hits.buf[m.start..m.end];
             let fp = fingerprint(rule.id(), secret);
@@ -133,26 +141,44 @@ impl HitSink for JobCollector<'_> {
             self.spans.extend(
                 hits.matches
                     .iter()
-                    .filter(|o| o.start >= line_start)
+                    .filter(|o| o.start >= line_start && rules[o.rule as usize].spec.masked)
                     .map(|o| (o.start - line_start, o.end - line_start)),
             );
-            let focus = self
-                .spans
-                .iter()
-                .position(|&(s, _)| s + line_start == m.start)
-                .unwrap_or(i);
-            let context = masked_context(&hits.buf[line_start..line_end], &self.spans, focus);
+            let line = &hits.buf[line_start..line_end];
+            let context = masked_context(line, &self.spans, m.start - line_start);
             let text = String::from_utf8_lossy(secret);
+            let now = self.engine.now();
+            let analysis = jwt::analyze(secret, now);
+            let mut severity = rule.spec.severity;
+            let mut notes = Vec::new();
+            if let Some(a) = &analysis {
+                severity = a.severity(severity);
+                notes = a.notes();
+            }
+            if rule.spec.validate == Some(Validator::WeakSessionCookie) {
+                // The attributes follow the cookie on its line (up to a JSON string's end).
+                let rest = &hits.buf[m.start..hits.line.end.max(m.end)];
+                let end = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
+                notes = cookie::weaknesses(&rest[..end], now);
+            }
+            let shown = if rule.spec.masked {
+                mask(&text)
+            } else {
+                text.to_string()
+            };
             self.groups.insert(
                 fp,
                 Group {
                     rule: m.rule,
                     fingerprint: fp,
-                    masked: mask(&text),
+                    masked: shown,
                     secret: self.show_secrets.then(|| text.into_owned()),
                     count: 1,
                     samples: vec![sample],
                     context,
+                    severity,
+                    analysis: analysis.map(|a| if self.show_secrets { a } else { a.masked() }),
+                    notes,
                 },
             );
         }
