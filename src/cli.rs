@@ -137,6 +137,16 @@ pub struct ScanArgs {
     /// Entries per archive at most.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub max_archive_entries: u64,
+    /// Suppress findings whose fingerprints are in this previous JSON report.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Also write the findings as a baseline (a JSON report, mode 0600) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Settings file (rules to disable, fingerprints and paths to allow); by default
+    /// `.leakhound.toml` in each scanned folder.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// The clock for token analysis, RFC 3339 (e.g. 2026-11-28T00:00:00Z): fixes
     /// live/expired verdicts for reproducible runs.
     #[arg(long, value_name = "RFC3339", value_parser = parse_now)]

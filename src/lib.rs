@@ -5,6 +5,7 @@
 
 pub mod analyze;
 pub mod cli;
+pub mod config;
 pub mod decode;
 pub mod engine;
 pub mod error;

@@ -15,9 +15,10 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use leakhound::cli::{Cli, Command, FailOn, ListFormat, RuleArgs, RulesCommand, ScanArgs};
+use leakhound::config::Allow;
 use leakhound::decode::{DecodeOptions, Limits};
 use leakhound::engine::Engine;
-use leakhound::report::{self, RenderOptions};
+use leakhound::report::{self, Format, RenderOptions};
 use leakhound::rules::{RuleSet, RuleSources, check_rules};
 use leakhound::scan::{self, Progress, ScanConfig, Target};
 use leakhound::source::fs::WalkOptions;
@@ -103,8 +104,35 @@ fn start_progress(progress: &Arc<Progress>, done: &Arc<AtomicBool>) -> std::thre
     })
 }
 
+/// Baseline and `.leakhound.toml` settings; disabled rules are taken out of `rules`.
+fn load_allow(args: &ScanArgs, rules: &mut RuleSet) -> Result<Allow> {
+    let mut allow = Allow::default();
+    match &args.config {
+        Some(path) => allow.load_file(path)?,
+        None => {
+            for p in args.paths.iter().filter(|p| *p != "-") {
+                let path = Path::new(p);
+                if path.is_dir() {
+                    allow.load_from_dir(path)?;
+                }
+            }
+        }
+    }
+    for id in &allow.disabled_rules {
+        if !rules.rules().iter().any(|r| r.id() == id) {
+            eprintln!("leakhound: warning: .leakhound.toml disables unknown rule {id:?}");
+        }
+    }
+    rules.retain(|r| !allow.disabled_rules.contains(r.id()));
+    if let Some(path) = &args.baseline {
+        allow.load_baseline(path)?;
+    }
+    Ok(allow)
+}
+
 fn run_scan(args: ScanArgs) -> Result<ExitCode> {
-    let rules = load_rules(&args.rules)?;
+    let mut rules = load_rules(&args.rules)?;
+    let allow = load_allow(&args, &mut rules)?;
     let mut engine = Engine::new(rules)?;
     if let Some(now) = args.now {
         engine = engine.with_clock(now);
@@ -128,6 +156,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
             },
             skip_binary: args.skip_binary,
         },
+        allow,
     };
     // Open the output first: a bad --output path should fail before a long scan.
     let mut out = open_output(args.output.as_deref())?;
@@ -157,6 +186,21 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     .and_then(|()| out.flush())
     .context("cannot write the report")?;
 
+    if let Some(path) = &args.write_baseline {
+        // Everything found, the already-baselined findings included.
+        let mut all = report.clone();
+        all.findings.extend(report.suppressed.iter().cloned());
+        let mut out = open_output(Some(path))?;
+        report::render(
+            &all,
+            engine.rules(),
+            Format::Json,
+            RenderOptions::default(),
+            &mut out,
+        )
+        .and_then(|()| out.flush())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     for note in &report.summary.failed {
         eprintln!("leakhound: {}: {}", note.path, note.reason);
     }

@@ -69,10 +69,18 @@ mod tests {
     fn weak_and_well_formed_cookies() {
         let good = b"JSESSIONID=abc; Path=/; Secure; HttpOnly; SameSite=Lax";
         assert!(weaknesses(good, NOW).is_empty());
-        let weak = weaknesses(b"PHPSESSID=abc; path=/; SameSite=None; Max-Age=2592000", NOW);
+        let weak = weaknesses(
+            b"PHPSESSID=abc; path=/; SameSite=None; Max-Age=2592000",
+            NOW,
+        );
         assert_eq!(
             weak,
-            vec!["missing HttpOnly", "missing Secure", "SameSite=None", "lifetime 720h over 24h"]
+            vec![
+                "missing HttpOnly",
+                "missing Secure",
+                "SameSite=None",
+                "lifetime 720h over 24h"
+            ]
         );
         let w = weaknesses(
             b"sid=x; Expires=Wed, 21 Oct 2099 07:28:00 GMT; Secure; HttpOnly; SameSite=Strict",
@@ -80,7 +88,10 @@ mod tests {
         );
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(is_deletion(b"sid=; Max-Age=0", NOW));
-        assert!(is_deletion(b"sid=x; expires=Thu, 01 Jan 1970 00:00:00 GMT", NOW));
+        assert!(is_deletion(
+            b"sid=x; expires=Thu, 01 Jan 1970 00:00:00 GMT",
+            NOW
+        ));
         assert!(!is_deletion(good, NOW));
     }
 }

@@ -15,10 +15,32 @@ pub const LONG_LIVED_SECONDS: i64 = 24 * 3600;
 /// Claim names that expose a person or their privileges (matched case-insensitively,
 /// as whole names or name parts).
 const SENSITIVE: &[&str] = &[
-    "email", "phone", "phone_number", "name", "given_name", "family_name", "nickname",
-    "preferred_username", "username", "address", "birthdate", "role", "roles", "admin",
-    "is_admin", "groups", "scope", "scp", "permissions", "entitlements", "ssn", "upn",
-    "unique_name", "tenant", "org", "account",
+    "email",
+    "phone",
+    "phone_number",
+    "name",
+    "given_name",
+    "family_name",
+    "nickname",
+    "preferred_username",
+    "username",
+    "address",
+    "birthdate",
+    "role",
+    "roles",
+    "admin",
+    "is_admin",
+    "groups",
+    "scope",
+    "scp",
+    "permissions",
+    "entitlements",
+    "ssn",
+    "upn",
+    "unique_name",
+    "tenant",
+    "org",
+    "account",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -73,7 +95,9 @@ impl JwtAnalysis {
             (TokenState::Expired, Some(exp)) => notes.push(format!("expired {}", rfc3339(exp))),
             (TokenState::Live, Some(exp)) => notes.push(format!("live until {}", rfc3339(exp))),
             (TokenState::NoExpiry, _) => notes.push("no expiry: valid until revoked".into()),
-            (TokenState::NotYetValid, _) => notes.push("not yet valid (nbf/iat in the future)".into()),
+            (TokenState::NotYetValid, _) => {
+                notes.push("not yet valid (nbf/iat in the future)".into())
+            }
             _ => {}
         }
         if self
@@ -87,7 +111,10 @@ impl JwtAnalysis {
 
     /// Mask claim values (iss, aud, kid) unless secrets may be shown.
     pub fn masked(mut self) -> Self {
-        for v in [&mut self.iss, &mut self.aud, &mut self.kid].into_iter().flatten() {
+        for v in [&mut self.iss, &mut self.aud, &mut self.kid]
+            .into_iter()
+            .flatten()
+        {
             *v = mask(v);
         }
         self
@@ -199,23 +226,42 @@ mod tests {
         assert_eq!(a.severity(Severity::Medium), Severity::High);
         assert!(!a.notes().iter().any(|n| n.contains("long-lived")));
 
-        let expired = jwt(r#"{"alg":"RS256"}"#, r#"{"iat":1700000000,"exp":1700086400}"#, "c2ln");
+        let expired = jwt(
+            r#"{"alg":"RS256"}"#,
+            r#"{"iat":1700000000,"exp":1700086400}"#,
+            "c2ln",
+        );
         let a = analyze(expired.as_bytes(), NOW).expect("jwt");
         assert_eq!(a.state, TokenState::Expired);
         assert_eq!(a.severity(Severity::High), Severity::Low);
-        assert!(a.notes().iter().any(|n| n.starts_with("expired 2023-11-15")));
+        assert!(
+            a.notes()
+                .iter()
+                .any(|n| n.starts_with("expired 2023-11-15"))
+        );
 
         let none = jwt(r#"{"alg":"none"}"#, r#"{"sub":"admin"}"#, "");
         let a = analyze(none.as_bytes(), NOW).expect("jwt");
         assert_eq!(a.state, TokenState::NoExpiry);
         assert_eq!(a.severity(Severity::High), Severity::Critical);
 
-        let long = jwt(r#"{"alg":"HS256"}"#, r#"{"iat":1799000000,"exp":1900000000}"#, "c2ln");
+        let long = jwt(
+            r#"{"alg":"HS256"}"#,
+            r#"{"iat":1799000000,"exp":1900000000}"#,
+            "c2ln",
+        );
         let a = analyze(long.as_bytes(), NOW).expect("jwt");
         assert!(a.notes().iter().any(|n| n == "long-lived token"));
 
-        let future = jwt(r#"{"alg":"HS256"}"#, r#"{"nbf":1900000000,"exp":1900003600}"#, "c2ln");
-        assert_eq!(analyze(future.as_bytes(), NOW).map(|a| a.state), Some(TokenState::NotYetValid));
+        let future = jwt(
+            r#"{"alg":"HS256"}"#,
+            r#"{"nbf":1900000000,"exp":1900003600}"#,
+            "c2ln",
+        );
+        assert_eq!(
+            analyze(future.as_bytes(), NOW).map(|a| a.state),
+            Some(TokenState::NotYetValid)
+        );
 
         let masked = analyze(live.as_bytes(), NOW).expect("jwt").masked();
         assert!(!masked.iss.unwrap_or_default().contains("id.example"));

@@ -105,6 +105,10 @@ pub struct Summary {
     pub findings: u64,
     pub occurrences: u64,
     pub by_severity: SeverityCounts,
+    /// Findings whose fingerprint a baseline or `.leakhound.toml` lists.
+    pub suppressed_findings: u64,
+    /// Occurrences on lines marked `leakhound:allow` or in paths `.leakhound.toml` allows.
+    pub suppressed_occurrences: u64,
     pub skipped: Vec<PathNote>,
     pub failed: Vec<PathNote>,
 }
@@ -114,6 +118,10 @@ pub struct Summary {
 pub struct Report {
     pub findings: Vec<Finding>,
     pub summary: Summary,
+    /// Findings left out because a baseline or `.leakhound.toml` lists their fingerprint
+    /// (kept for `--write-baseline`, never rendered).
+    #[serde(skip)]
+    pub suppressed: Vec<Finding>,
 }
 
 /// Hex SHA-256 of the rule id and the secret: stable when lines move.
@@ -178,8 +186,9 @@ pub fn masked_context(line: &[u8], spans: &[(usize, usize)], focus: usize) -> St
         out.push_str(&mask(&String::from_utf8_lossy(&line[s..e])));
         last = e;
     }
-    let focus_char = focus_char
-        .unwrap_or_else(|| out.chars().count() + char_len(&line[last..focus.clamp(last, line.len())]));
+    let focus_char = focus_char.unwrap_or_else(|| {
+        out.chars().count() + char_len(&line[last..focus.clamp(last, line.len())])
+    });
     out.push_str(&String::from_utf8_lossy(&line[last..]));
     let text = sanitize(out.trim_end_matches(['\r', '\n']));
     let total = text.chars().count();
@@ -224,7 +233,10 @@ mod tests {
         long.extend(vec![b'y'; 5000]);
         let ctx = masked_context(&long, &[(5000, 5016)], 5000);
         assert_eq!(ctx.chars().count(), CONTEXT_CHARS);
-        assert!(ctx.contains("SECR…") && !ctx.contains("SECRETTHREE"), "{ctx}");
+        assert!(
+            ctx.contains("SECR…") && !ctx.contains("SECRETTHREE"),
+            "{ctx}"
+        );
         assert!(!masked_context(b"\x1b[31mred", &[], 0).contains('\x1b'));
     }
 

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::blob::{HitSink, Position};
-use crate::engine::{Engine, WindowHits};
 use crate::analyze::cookie;
 use crate::analyze::jwt::{self, JwtAnalysis};
+use crate::engine::{Engine, WindowHits};
 use crate::report::finding::{MAX_LOCATIONS, fingerprint, mask, masked_context};
 use crate::rules::{Severity, Validator};
 
@@ -66,6 +66,9 @@ impl Group {
     }
 }
 
+/// A line carrying this marker is never reported (e.g. `# leakhound:allow` in a fixture).
+pub const ALLOW_MARKER: &[u8] = b"leakhound:allow";
+
 pub type Groups = HashMap<[u8; 32], Group>;
 
 /// Collects one job's matches.
@@ -79,6 +82,10 @@ pub struct JobCollector<'e> {
     part: u32,
     member: Option<Arc<str>>,
     binary: bool,
+    /// The current leaf is in an allowed path: its matches are counted, not reported.
+    allowed: bool,
+    /// Occurrences suppressed by an allowed path or a `leakhound:allow` marker.
+    pub suppressed: u64,
 }
 
 impl<'e> JobCollector<'e> {
@@ -93,21 +100,30 @@ impl<'e> JobCollector<'e> {
             part: 0,
             member: None,
             binary: false,
+            allowed: false,
+            suppressed: 0,
         }
     }
 
     /// The following matches belong to leaf `part` of the file (`member` names it when
     /// it is not the file itself); binary leaves have no lines.
-    pub fn set_leaf(&mut self, part: u32, member: Option<Arc<str>>, binary: bool) {
+    pub fn set_leaf(&mut self, part: u32, member: Option<Arc<str>>, binary: bool, allowed: bool) {
         self.part = part;
         self.member = member;
         self.binary = binary;
+        self.allowed = allowed;
     }
 }
 
 impl HitSink for JobCollector<'_> {
     fn window(&mut self, hits: &WindowHits<'_>, position: &mut dyn FnMut(usize) -> Position) {
         let rules = self.engine.rules().rules();
+        if self.allowed
+            || memchr::memmem::find(&hits.buf[hits.line.clone()], ALLOW_MARKER).is_some()
+        {
+            self.suppressed += hits.matches.len() as u64;
+            return;
+        }
         for m in hits.matches {
             let rule = &rules[m.rule as usize];
             let secret = &hits.buf[m.start..m.end];

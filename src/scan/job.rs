@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::STDIN_PATH;
 use super::blob::{StreamSpan, Workspace, scan_stream};
 use super::collect::JobCollector;
+use crate::config::Allow;
 use crate::decode::sniff::{Kind, read_header, sniff};
 use crate::decode::{Content, DecodeOptions, Input, Visitor, decode, describe};
 use crate::engine::{Engine, LOOKAHEAD};
@@ -32,6 +33,8 @@ pub struct JobResult {
     pub newlines: u64,
     /// Archive members scanned.
     pub members: u64,
+    /// Occurrences suppressed (inline marker, allowed path).
+    pub suppressed: u64,
     /// The file itself was passed over (media, too deeply nested…).
     pub skipped_whole: bool,
     pub skipped: Vec<PathNote>,
@@ -115,13 +118,15 @@ pub fn run_job<'e>(
     job: &Job,
     file: &FileEntry,
     decode_options: &DecodeOptions,
+    allow: &Allow,
     work: &mut Workspace,
     collector: &mut JobCollector<'e>,
 ) -> JobResult {
     let mut result = JobResult::default();
     let is_stdin = file.display == STDIN_PATH && file.path.as_os_str() == "-";
     if is_stdin {
-        let mut visitor = JobVisitor::new(engine, &file.display, work, collector, &mut result);
+        let mut visitor =
+            JobVisitor::new(engine, &file.display, allow, work, collector, &mut result);
         decode(
             Input::Stream(Box::new(io::stdin().lock())),
             &file.display,
@@ -141,7 +146,8 @@ pub fn run_job<'e>(
         }
     };
     if job.start == 0 && job.owned.is_none() {
-        let mut visitor = JobVisitor::new(engine, &file.display, work, collector, &mut result);
+        let mut visitor =
+            JobVisitor::new(engine, &file.display, allow, work, collector, &mut result);
         decode(Input::File(f), &file.display, decode_options, &mut visitor);
         return result;
     }
@@ -179,6 +185,7 @@ pub fn run_job<'e>(
 struct JobVisitor<'a, 'e> {
     engine: &'e Engine,
     root: &'a str,
+    allow: &'a Allow,
     work: &'a mut Workspace,
     collector: &'a mut JobCollector<'e>,
     result: &'a mut JobResult,
@@ -189,6 +196,7 @@ impl<'a, 'e> JobVisitor<'a, 'e> {
     fn new(
         engine: &'e Engine,
         root: &'a str,
+        allow: &'a Allow,
         work: &'a mut Workspace,
         collector: &'a mut JobCollector<'e>,
         result: &'a mut JobResult,
@@ -196,6 +204,7 @@ impl<'a, 'e> JobVisitor<'a, 'e> {
         JobVisitor {
             engine,
             root,
+            allow,
             work,
             collector,
             result,
@@ -211,8 +220,9 @@ impl Visitor for JobVisitor<'_, '_> {
             self.part += 1;
             self.result.members += 1;
         }
+        let allowed = self.allow.has_paths() && self.allow.allows_path(path);
         self.collector
-            .set_leaf(self.part, member, content == Content::Binary);
+            .set_leaf(self.part, member, content == Content::Binary, allowed);
         let mask = self.engine.mask_for_path(path);
         let stats = scan_stream(
             self.engine,

@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::config::Allow;
 use crate::decode::DecodeOptions;
 use crate::engine::Engine;
 use crate::error::Error;
@@ -41,7 +42,7 @@ impl Target {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct ScanConfig {
     pub targets: Vec<Target>,
     pub walk: WalkOptions,
@@ -53,6 +54,8 @@ pub struct ScanConfig {
     pub segment_bytes: Option<u64>,
     /// Decompression, archive and binary-content settings.
     pub decode: DecodeOptions,
+    /// Fingerprints and paths to leave alone (baseline, `.leakhound.toml`).
+    pub allow: Allow,
 }
 
 /// Counters a progress display may poll while the scan runs.
@@ -131,7 +134,17 @@ pub fn run(engine: &Engine, config: &ScanConfig, progress: &Progress) -> Result<
                     let file = &files[job.file as usize];
                     let mut collector =
                         JobCollector::new(engine, job.file, index as u32, config.show_secrets);
-                    let result = run_job(engine, job, file, &config.decode, work, &mut collector);
+                    collector.set_leaf(0, None, false, config.allow.allows_path(&file.display));
+                    let mut result = run_job(
+                        engine,
+                        job,
+                        file,
+                        &config.decode,
+                        &config.allow,
+                        work,
+                        &mut collector,
+                    );
+                    result.suppressed += collector.suppressed;
                     progress
                         .bytes_done
                         .fetch_add(result.bytes, Ordering::Relaxed);
@@ -157,6 +170,7 @@ pub fn run(engine: &Engine, config: &ScanConfig, progress: &Progress) -> Result<
         &jobs,
         &results,
         groups,
+        &config.allow,
         started.elapsed().as_secs_f64(),
     ))
 }
@@ -167,6 +181,7 @@ fn build_report(
     jobs: &[Job],
     results: &[JobResult],
     groups: Groups,
+    allow: &Allow,
     elapsed: f64,
 ) -> Report {
     // Lines of later segments start after the newlines of the segments before them.
@@ -187,6 +202,7 @@ fn build_report(
     for (job, result) in jobs.iter().zip(results) {
         summary.bytes_scanned += result.bytes;
         summary.archive_members_scanned += result.members;
+        summary.suppressed_occurrences += result.suppressed;
         summary.skipped.extend(result.skipped.iter().cloned());
         summary.failed.extend(result.failed.iter().cloned());
         let file = job.file as usize;
@@ -257,13 +273,21 @@ fn build_report(
             .then(a.1.cmp(&b.1))
             .then(a.2.rule_id.cmp(&b.2.rule_id))
     });
-    let findings: Vec<Finding> = findings.into_iter().map(|(_, _, f)| f).collect();
+    let (suppressed, findings): (Vec<Finding>, Vec<Finding>) = findings
+        .into_iter()
+        .map(|(_, _, f)| f)
+        .partition(|f| allow.fingerprints.contains(&f.fingerprint));
+    summary.suppressed_findings = suppressed.len() as u64;
     summary.findings = findings.len() as u64;
     for f in &findings {
         summary.occurrences += f.occurrences;
         summary.by_severity.add(f.severity);
     }
-    Report { findings, summary }
+    Report {
+        findings,
+        summary,
+        suppressed,
+    }
 }
 
 #[cfg(test)]
