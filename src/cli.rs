@@ -22,7 +22,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan files, directories or standard input (`-`) for leaked secrets.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List or check the rules.
     Rules {
         #[command(subcommand)]

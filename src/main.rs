@@ -26,7 +26,7 @@ use leakhound::source::fs::WalkOptions;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Scan(args) => run_scan(args),
+        Command::Scan(args) => run_scan(*args),
         Command::Rules { command } => match command {
             RulesCommand::List { rules, format } => list_rules(&rules, format),
             RulesCommand::Check { rules, format } => check(&rules, format),
