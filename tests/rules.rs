@@ -37,6 +37,15 @@ fn builtin_rules_carry_examples_and_remediation() {
             r["remediation"].as_str().is_some_and(|s| s.len() > 20),
             "{id}: no remediation"
         );
+        if matches!(
+            r["category"].as_str(),
+            Some("session-cookie" | "session-url")
+        ) {
+            assert!(
+                r["framework"].as_str().is_some_and(|f| !f.is_empty()),
+                "{id}: a session rule names its framework"
+            );
+        }
         for k in r["keywords"].as_array().into_iter().flatten() {
             assert!(
                 k.as_str().is_some_and(|k| k.len() >= 3),

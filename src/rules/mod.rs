@@ -200,7 +200,7 @@ impl Rule {
     }
 }
 
-/// Shannon entropy in bits per byte.
+/// Shannon entropy in bits per byte: `log2(n) - Σ c·log2(c) / n` over the byte counts.
 pub fn shannon_entropy(data: &[u8]) -> f64 {
     if data.is_empty() {
         return 0.0;
@@ -209,15 +209,33 @@ pub fn shannon_entropy(data: &[u8]) -> f64 {
     for &b in data {
         counts[b as usize] += 1;
     }
-    let len = data.len() as f64;
-    counts
+    let n = data.len() as f64;
+    let sum: f64 = counts
         .iter()
-        .filter(|&&c| c > 0)
-        .map(|&c| {
-            let p = c as f64 / len;
-            -p * p.log2()
-        })
-        .sum()
+        .filter(|&&c| c > 1)
+        .map(|&c| c_log2_c(c))
+        .sum();
+    n.log2() - sum / n
+}
+
+/// `c · log2(c)`, from a table for the small counts secrets have.
+fn c_log2_c(c: u32) -> f64 {
+    static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        (0..1024u32)
+            .map(|c| {
+                if c < 2 {
+                    0.0
+                } else {
+                    c as f64 * (c as f64).log2()
+                }
+            })
+            .collect()
+    });
+    match table.get(c as usize) {
+        Some(v) => *v,
+        None => c as f64 * (c as f64).log2(),
+    }
 }
 
 /// Every rule, compiled once.

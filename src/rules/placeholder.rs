@@ -31,61 +31,77 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "guest",
 ];
 
-/// Whether `value` is a placeholder rather than a credential.
+/// Whether `value` is a placeholder rather than a credential. Runs once per candidate
+/// secret: one pass over the bytes, no allocation.
 pub fn is_placeholder(value: &[u8]) -> bool {
     let trimmed = trim_quotes(value);
     if trimmed.is_empty() {
         return true;
     }
-    if contains(trimmed, b"...") || contains(trimmed, "…".as_bytes()) || contains(trimmed, b"***")
-    {
-        return true;
-    }
     // Template and shell variables, angle-bracket slots.
-    if trimmed.starts_with(b"${")
-        || trimmed.starts_with(b"{{")
+    if trimmed.starts_with(b"<")
         || trimmed.starts_with(b"%(")
-        || trimmed.starts_with(b"<")
         || trimmed.starts_with(b"$(")
         || (trimmed.starts_with(b"$")
             && trimmed[1..]
                 .iter()
                 .all(|b| b.is_ascii_uppercase() || *b == b'_'))
-        || contains(trimmed, b"{{")
-        || contains(trimmed, b"${")
     {
         return true;
     }
-    let core: Vec<u8> = trimmed
-        .iter()
-        .copied()
-        .filter(|b| {
-            !matches!(
-                b,
-                b'[' | b']' | b'(' | b')' | b'<' | b'>' | b'-' | b'_' | b'.' | b':'
-            )
-        })
-        .collect();
-    if core.is_empty() {
+    let is_sep = |b: u8| {
+        matches!(
+            b,
+            b'[' | b']' | b'(' | b')' | b'<' | b'>' | b'-' | b'_' | b'.' | b':'
+        )
+    };
+    let mut prev = 0u8;
+    let (mut dots, mut stars, mut xs) = (0, 0, 0);
+    let mut first = None;
+    let (mut all_same, mut all_x) = (true, true);
+    let mut core_len = 0usize;
+    let mut word = [0u8; 16];
+    for (i, &b) in trimmed.iter().enumerate() {
+        dots = if b == b'.' { dots + 1 } else { 0 };
+        stars = if b == b'*' { stars + 1 } else { 0 };
+        if dots >= 3 || stars >= 3 || ((b == b'{') && (prev == b'{' || prev == b'$')) {
+            return true; // "...", "***", "{{var}}", "${VAR}"
+        }
+        if b == 0xE2 && trimmed.get(i + 1..i + 3) == Some(&[0x80, 0xA6]) {
+            return true; // "…"
+        }
+        if b == b'E' && trimmed[i..].starts_with(b"EXAMPLE") {
+            return true; // AWS's documented example credentials
+        }
+        prev = b;
+        if is_sep(b) {
+            continue;
+        }
+        xs = if b == b'x' || b == b'X' { xs + 1 } else { 0 };
+        if xs >= 6 {
+            return true;
+        }
+        all_x &= matches!(b, b'x' | b'X' | b'*');
+        all_same &= *first.get_or_insert(b) == b;
+        if core_len < word.len() {
+            word[core_len] = b.to_ascii_lowercase();
+        }
+        core_len += 1;
+    }
+    // Nothing but separators, runs of x or *, one character repeated (0000000000).
+    if core_len == 0 || all_x || all_same {
         return true;
     }
-    // Runs of x or * (XXXX-XXXX, ****), and one character repeated (0000000000).
-    if core.iter().all(|b| matches!(b, b'x' | b'X' | b'*')) || core.iter().all(|&b| b == core[0]) {
-        return true;
-    }
-    if has_run(&core, |b| b == b'x' || b == b'X', 6) {
-        return true;
-    }
-    let lower = core.to_ascii_lowercase();
-    if PLACEHOLDER_WORDS.iter().any(|w| lower == w.as_bytes()) {
+    let lower = &word[..core_len.min(word.len())];
+    if core_len <= word.len() && PLACEHOLDER_WORDS.iter().any(|w| lower == w.as_bytes()) {
         return true;
     }
     // "your_token_here", "insert-key-here", "replace_me".
-    if lower.starts_with(b"your") || lower.ends_with(b"here") || lower.starts_with(b"replaceme") {
-        return true;
-    }
-    // AWS's documented example credentials.
-    contains(trimmed, b"EXAMPLE")
+    let mut tail = trimmed.iter().rev().copied().filter(|&b| !is_sep(b));
+    let ends_here = [b'e', b'r', b'e', b'h']
+        .iter()
+        .all(|&c| tail.next().map(|b| b.to_ascii_lowercase()) == Some(c));
+    lower.starts_with(b"your") || lower.starts_with(b"replaceme") || ends_here
 }
 
 fn trim_quotes(v: &[u8]) -> &[u8] {
@@ -97,25 +113,6 @@ fn trim_quotes(v: &[u8]) -> &[u8] {
         s = rest;
     }
     s
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    memchr::memmem::find(hay, needle).is_some()
-}
-
-fn has_run(data: &[u8], pred: impl Fn(u8) -> bool, len: usize) -> bool {
-    let mut run = 0;
-    for &b in data {
-        if pred(b) {
-            run += 1;
-            if run >= len {
-                return true;
-            }
-        } else {
-            run = 0;
-        }
-    }
-    false
 }
 
 #[cfg(test)]
