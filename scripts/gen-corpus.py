@@ -8,22 +8,42 @@ real-shaped credential is planted every ~10,000 lines: JSESSIONID and PHPSESSID 
 bearer JWTs, Basic auth headers, GitHub tokens (ghp_), AWS access key ids (AKIA...). Every
 value is random and fake.
 
-Outputs, for OUT = target/bench/corpus-sparse:
-    OUT/                   the corpus (nginx/, app/, java/, syslog/)
-    OUT.planted.jsonl      one line per planted secret: file, line, kind, secret
-    OUT.stamp              generator version and parameters; written last
+Profile "dense": ~200 MB in 20 files (nginx with cookie="..." authorization="..." fields,
+Node JSON request logs with their headers, Spring header logging) where EVERY line carries a
+Cookie header with a session cookie (JSESSIONID, PHPSESSID, connect.sid) among analytics
+cookies, or an Authorization: Bearer header (opaque token or JWT). The values come from one
+seeded pool of 50,000 distinct values shared by all files, as sessions repeat: the worst case
+for a scanner's confirm stage. No manifest (it would list every line): the stamp counts the
+planted occurrences and the distinct values used.
+
+Derived profiles, built from another corpus (--source, normally corpus-sparse) by streaming
+its bytes around, fast and reproducibly:
+    one-big-file       big.log, the source files concatenated 4 times, each pass in its own
+                       seeded order (~2 GB from sparse)
+    many-small-files   100 folders x 1000 files (dNNN/NNNN.log) of ~2 KB: consecutive slices
+                       of the source files cut at line ends
+Their stamps embed the source's stamp, so they are rebuilt when the source changes.
+
+Outputs, for OUT = target/bench/corpus-<profile>:
+    OUT/                   the corpus
+    OUT.planted.jsonl      sparse only: one line per planted secret: file, line, kind, secret
+    OUT.stamp              generator version and parameters, bytes, lines, planted; written last
 
 If OUT.stamp matches the requested parameters the corpus is left alone (use --force to
 rebuild). Each file is generated from its own seed ("<seed>/<index>"), so the output does not
 depend on the number of worker processes. Python 3.8+, stdlib only.
 
     python3 scripts/gen-corpus.py --out target/bench/corpus-sparse [--profile sparse]
+    python3 scripts/gen-corpus.py --out target/bench/corpus-dense --profile dense
+    python3 scripts/gen-corpus.py --out target/bench/corpus-one-big-file --profile one-big-file \\
+        --source target/bench/corpus-sparse
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -46,6 +66,14 @@ PROFILES = {
         "files": 50,
         "token_every": 10_000,
         "mix": {"nginx": 0.40, "json": 0.26, "java": 0.20, "syslog": 0.14},
+    },
+    # token_every 0: EVERY line carries a credential, drawn from a pool of `pool` distinct values.
+    "dense": {
+        "size_mb": 200,
+        "files": 20,
+        "token_every": 0,
+        "pool": 50_000,
+        "mix": {"nginx-dense": 0.40, "json-dense": 0.35, "java-dense": 0.25},
     },
 }
 DEFAULT_SEED = 20261102
@@ -483,12 +511,176 @@ class SyslogGen:
         return f"{self.clock.syslog()} {self.host} {body}\n"
 
 
-GENERATORS = {"nginx": NginxGen, "json": JsonGen, "java": JavaGen, "syslog": SyslogGen}
+# --------------------------------------------------------------------------- dense profile
+#
+# Every line carries a credential: a Cookie header with a session cookie (JSESSIONID,
+# PHPSESSID, connect.sid) among analytics cookies, or an Authorization: Bearer header with an
+# opaque token or a JWT. The values come from ONE pool shared by all files, as sessions repeat
+# across requests and servers: the worst case for the confirm stage (every line a candidate,
+# the same secrets over and over). Dense generators take (r, pool) and only have line().
+
+
+def make_connect_sid(r: Random) -> str:
+    """express-session's cookie as browsers send it: s:<id>.<HMAC-SHA256, base64>, URL-encoded."""
+    sig = base64.b64encode(r.getrandbits(256).to_bytes(32, "big")).decode().rstrip("=")
+    return "s%3A" + rstr(r, B64URL, 32) + "." + sig.replace("+", "%2B").replace("/", "%2F")
+
+
+POOL_KINDS = [  # (share of the pool, header, cookie name, value maker)
+    (0.30, "cookie", "JSESSIONID", SECRET_MAKERS["jsessionid"]),
+    (0.20, "cookie", "PHPSESSID", SECRET_MAKERS["phpsessid"]),
+    (0.15, "cookie", "connect.sid", make_connect_sid),
+    (0.15, "bearer", None, lambda r: rstr(r, BASE62 + "-_", 43)),  # opaque OAuth access token
+    (0.20, "bearer", None, make_jwt),
+]
+
+
+@functools.lru_cache(maxsize=2)
+def token_pool(seed: int, size: int) -> tuple:
+    """(cookies, bearers): `size` distinct values in all; cookies as "NAME=value", bearers as values.
+
+    Cached: each worker process builds it once (about a second for 50,000 values)."""
+    r = Random(f"{seed}/pool")
+    seen: set = set()
+    cookies, bearers = [], []
+    while len(seen) < size:
+        x = r.random()
+        for share, header, name, maker in POOL_KINDS:
+            x -= share
+            if x < 0:
+                break
+        value = maker(r)
+        if value in seen:
+            continue
+        seen.add(value)
+        if header == "cookie":
+            cookies.append(f"{name}={value}")
+        else:
+            bearers.append(value)
+    return cookies, bearers
+
+
+class DenseBase:
+    """Picks pool values and remembers which ones were used (ids: cookie i -> i, bearer j -> ~j)."""
+
+    def _setup_pool(self, pool: tuple) -> None:
+        self.pool_cookies, self.pool_bearers = pool
+        self.used: set = set()
+
+    def session_cookie(self) -> str:
+        i = self.r.randrange(len(self.pool_cookies))
+        self.used.add(i)
+        return self.pool_cookies[i]
+
+    def bearer(self) -> str:
+        j = self.r.randrange(len(self.pool_bearers))
+        self.used.add(~j)
+        return self.pool_bearers[j]
+
+    def cookie_header(self, analytics: list) -> str:
+        """The session cookie among analytics cookies, in either order (or alone)."""
+        r = self.r
+        session = self.session_cookie()
+        x = r.random()
+        if x < 0.55:
+            return f"{r.choice(analytics)}; {session}"
+        if x < 0.9:
+            return f"{session}; {r.choice(analytics)}"
+        return session
+
+
+class DenseNginxGen(NginxGen, DenseBase):
+    """nginx with a named-field log format: ... cookie="$http_cookie" authorization="$http_authorization"."""
+
+    def __init__(self, r: Random, pool: tuple) -> None:
+        super().__init__(r)
+        self._setup_pool(pool)
+        self.api_requests = [q for q in self.requests if "/api/" in q]
+
+    def line(self) -> str:
+        r, ch = self.r, self.r.choice
+        self.clock.advance()
+        head = f"{ch(self.ips)} - - [{self.clock.nginx()}]"
+        rt = f"rt={r.randint(1, 900) / 1000:.3f}"
+        if r.random() < 0.8:  # browser traffic: the session cookie
+            return f'{head} {ch(self.requests)} "{ch(self.referers)}" "{ch(USER_AGENTS)}" {rt} cookie="{self.cookie_header(self.cookies)}" authorization="-"\n'
+        ua = ch(["okhttp/4.12.0", "axios/1.7.7", "Go-http-client/1.1", "python-requests/2.32.3"])
+        return f'{head} {ch(self.api_requests)} "-" "{ua}" {rt} cookie="-" authorization="Bearer {self.bearer()}"\n'
+
+
+class DenseJsonGen(JsonGen, DenseBase):
+    """Node request logs that dump the request headers, cookie or authorization among them."""
+
+    MARK = '"@@header@@":"@@value@@"'
+
+    def __init__(self, r: Random, pool: tuple) -> None:
+        super().__init__(r)
+        self._setup_pool(pool)
+        self.analytics = [NginxGen._analytics(r) for _ in range(2000)]
+        # Pre-rendered request bodies split where the credential header goes.
+        self.templates = [self._template() for _ in range(3000)]
+
+    def _template(self) -> tuple:
+        r = self.r
+        method = r.choice(["GET", "GET", "GET", "POST", "PUT", "DELETE"])
+        url = r.choice([f"/api/orders/{r.randint(10**5, 10**6)}", "/api/orders?page=2&limit=20", f"/api/products/{r.randint(1000, 99999)}",
+                        "/api/cart", f"/api/users/{r.randint(10**4, 10**6)}/addresses", "/api/checkout/quote", "/account/orders"])
+        status = r.choice([200, 200, 200, 200, 201, 204, 304, 400, 401, 404, 409, 500])
+        headers = [("host", "api.shop.example.com"), ("user-agent", r.choice(["okhttp/4.12.0", "axios/1.7.7", USER_AGENTS[0], USER_AGENTS[3]])),
+                   ("accept", "application/json"), ("x-forwarded-for", f"{r.randint(1, 223)}.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(1, 254)}")]
+        headers.insert(r.randint(1, len(headers)), ("@@header@@", "@@value@@"))
+        level = "error" if status >= 500 else "warn" if status >= 400 else "info"
+        body = json.dumps({"level": level, "msg": "request completed", "req": {"method": method, "url": url, "headers": dict(headers)},
+                           "res": {"statusCode": status}, "responseTime": round(r.uniform(0.4, 900), 1)}, separators=(",", ":"))
+        before, after = body[1:].split(self.MARK)
+        return before, after
+
+    def line(self) -> str:
+        before, after = self.r.choice(self.templates)
+        if self.r.random() < 0.5:
+            header = f'"cookie":"{self.cookie_header(self.analytics)}"'
+        else:
+            header = f'"authorization":"Bearer {self.bearer()}"'
+        return self._prefix() + before + header + after + "\n"
+
+
+class DenseJavaGen(JavaGen, DenseBase):
+    """Spring Boot with Apache HttpClient header logging and CommonsRequestLoggingFilter."""
+
+    def __init__(self, r: Random, pool: tuple) -> None:
+        super().__init__(r)
+        self._setup_pool(pool)
+        self.analytics = [NginxGen._analytics(r) for _ in range(2000)]
+        self.threads = [self._thread() for _ in range(64)]
+        self.urls = [f"/api/orders/{r.randint(10**5, 10**6)}" for _ in range(500)] + ["/api/cart", "/account/orders", "/checkout/shipping"]
+
+    def line(self) -> str:
+        r = self.r
+        self.clock.advance()
+        head = f"{self.clock.java_ms()} DEBUG {self.pid} --- [{r.choice(self.threads)}]"
+        x = r.random()
+        if x < 0.3:
+            return f"{head} org.apache.http.headers                  : http-outgoing-{r.randint(0, 40)} >> Cookie: {self.cookie_header(self.analytics)}\n"
+        if x < 0.6:
+            return f"{head} org.apache.http.headers                  : http-outgoing-{r.randint(0, 40)} >> Authorization: Bearer {self.bearer()}\n"
+        if x < 0.8:
+            header = f'cookie:"{self.cookie_header(self.analytics)}"'
+        else:
+            header = f'authorization:"Bearer {self.bearer()}"'
+        return (f"{head} o.s.w.f.CommonsRequestLoggingFilter      : Before request [{r.choice(['GET', 'GET', 'POST'])} {r.choice(self.urls)}, "
+                f'client=10.0.{r.randint(0, 9)}.{r.randint(2, 250)}, headers=[host:"shop.example.com", {header}, accept:"*/*"]]\n')
+
+
+GENERATORS = {"nginx": NginxGen, "json": JsonGen, "java": JavaGen, "syslog": SyslogGen,
+              "nginx-dense": DenseNginxGen, "json-dense": DenseJsonGen, "java-dense": DenseJavaGen}
 FILE_NAMES = {  # per kind: subdirectory and name pattern (index within the kind)
     "nginx": ("nginx", "access.log.{i}"),
     "json": ("app", "orders-api.json.log.{i}"),
     "java": ("java", "shop-backend.log.{i}"),
     "syslog": ("syslog", "syslog.{i}"),
+    "nginx-dense": ("nginx", "access.log.{i}"),
+    "json-dense": ("app", "gateway.json.log.{i}"),
+    "java-dense": ("java", "shop-web.log.{i}"),
 }
 
 
@@ -499,7 +691,7 @@ def plan_files(profile: dict, seed: int) -> list:
     """[(index, kind, relative path)]: the profile's mix of kinds, shuffled by the seed."""
     n = profile["files"]
     counts = {k: round(share * n) for k, share in profile["mix"].items()}
-    counts["nginx"] += n - sum(counts.values())  # rounding remainder
+    counts[next(iter(counts))] += n - sum(counts.values())  # rounding remainder to the first kind
     kinds = [kind for kind, count in counts.items() for _ in range(count)]
     Random(f"{seed}/plan").shuffle(kinds)
     seen = dict.fromkeys(counts, 0)
@@ -512,18 +704,23 @@ def plan_files(profile: dict, seed: int) -> list:
 
 
 def generate_file(job: tuple) -> tuple:
-    """Write one file; return (relative path, bytes, lines, planted records)."""
-    idx, kind, rel, out_dir, seed, target_bytes, token_every = job
+    """Write one file; return (relative path, bytes, lines, planted records, planted count, pool ids used).
+
+    token_every > 0: a secret planted every ~token_every lines, each listed in the records.
+    token_every == 0 (dense): every line carries a pool value; only counted, not listed."""
+    idx, kind, rel, out_dir, seed, target_bytes, token_every, pool_size = job
     r = Random(f"{seed}/{idx}")
-    gen = GENERATORS[kind](r)
-    line, token_line, kinds = gen.line, gen.token_line, gen.kinds
+    dense = token_every == 0
+    gen = GENERATORS[kind](r, token_pool(seed, pool_size)) if dense else GENERATORS[kind](r)
+    line = gen.line
+    token_line, kinds = (None, None) if dense else (gen.token_line, gen.kinds)
     path = Path(out_dir) / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     planted = []
     size = lines = 0
     # First secret uniformly within one mean gap, so the expected count is lines/token_every
     # whatever the file size; after that, gaps of 0.5x..1.5x the mean.
-    next_token = r.randint(0, token_every)
+    next_token = float("inf") if dense else r.randint(0, token_every)
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         while size < target_bytes:
             # Build ~1 MB at a time; check for a planted secret once per piece.
@@ -545,40 +742,177 @@ def generate_file(job: tuple) -> tuple:
             text = "".join(buf)
             f.write(text)
             size += len(text.encode("utf-8")) if not text.isascii() else len(text)
-    return rel, size, lines, planted
+    if dense:
+        return rel, size, lines, [], lines, gen.used
+    return rel, size, lines, planted, len(planted), set()
 
 
 def stamp_text(profile_name: str, profile: dict, seed: int) -> dict:
-    return {"generator": "gen-corpus.py", "version": GENERATOR_VERSION, "profile": profile_name, "seed": seed,
+    want = {"generator": "gen-corpus.py", "version": GENERATOR_VERSION, "profile": profile_name, "seed": seed,
             "size_mb": profile["size_mb"], "files": profile["files"], "token_every": profile["token_every"]}
+    if profile.get("pool"):
+        want["pool"] = profile["pool"]
+    return want
+
+
+def stamp_matches(stamp_path: Path, want: dict) -> dict:
+    """The stamp's content if every key of `want` matches it, else {}."""
+    try:
+        have = json.loads(stamp_path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return have if all(have.get(k) == v for k, v in want.items()) else {}
+
+
+def generate(args: argparse.Namespace, out: Path, stamp_path: Path, tmp: Path) -> dict:
+    """Generate a PROFILES corpus into tmp; return the stamp fields it adds."""
+    profile = dict(PROFILES[args.profile])
+    if args.size_mb:
+        profile["size_mb"] = args.size_mb
+    planted_path = out.with_name(out.name + ".planted.jsonl")
+    target = profile["size_mb"] * MB // profile["files"]
+    jobs = [(idx, kind, rel, str(tmp), args.seed, target, profile["token_every"], profile.get("pool", 0))
+            for idx, kind, rel in plan_files(profile, args.seed)]
+    print(f"generating {out} ({args.profile}: {profile['size_mb']} MB in {profile['files']} files, seed {args.seed}, {args.jobs} jobs)", file=sys.stderr)
+    if args.jobs > 1:
+        with multiprocessing.Pool(args.jobs) as pool:
+            results = pool.map(generate_file, jobs, chunksize=1)
+    else:
+        results = [generate_file(j) for j in jobs]
+    extra = {"bytes": sum(r[1] for r in results), "lines": sum(r[2] for r in results), "planted": sum(r[4] for r in results)}
+    if profile["token_every"]:
+        with open(planted_path, "w", encoding="utf-8") as f:
+            for _, _, _, planted, _, _ in results:
+                for rec in planted:
+                    f.write(json.dumps(rec, separators=(",", ":")) + "\n")
+    else:
+        # Dense: a manifest would list every line; the stamp counts them and the distinct values.
+        planted_path.unlink(missing_ok=True)
+        extra["distinct"] = len(set().union(*(r[5] for r in results)))
+    return extra
+
+
+# --------------------------------------------------------------------------- derived corpora
+#
+# Built from another corpus (--source, normally corpus-sparse) by streaming its bytes around:
+#   one-big-file       the source's files concatenated into one big.log, `repeat` times, each
+#                      pass in its own seeded file order (2 GB from the 500 MB sparse corpus).
+#   many-small-files   `folders` x `per_folder` files (dNNN/NNNN.log) of ~`mean_bytes` each:
+#                      consecutive slices of the source files, cut at line ends (a slice never
+#                      spans two source files), lengths drawn from the seed.
+# The planted count comes from the source's manifest (OUT.planted.jsonl of the source).
+
+DERIVED = {
+    "one-big-file": {"repeat": 4},
+    "many-small-files": {"folders": 100, "per_folder": 1000, "mean_bytes": 2000},
+}
+
+
+def source_files(src: Path) -> list:
+    """The source corpus's files as (relative path, Path), in a fixed (sorted) order."""
+    return sorted((p.relative_to(src).as_posix(), p) for p in src.rglob("*") if p.is_file())
+
+
+def planted_lines(src: Path) -> dict:
+    """{relative path: [planted line numbers]} from the source's manifest (empty if none)."""
+    manifest = src.with_name(src.name + ".planted.jsonl")
+    out: dict = {}
+    if manifest.is_file():
+        with open(manifest, encoding="utf-8") as f:
+            for rec in map(json.loads, f):
+                out.setdefault(rec["file"], []).append(rec["line"])
+    return out
+
+
+def derive_one_big_file(src: Path, tmp: Path, params: dict, seed: int, source_stamp: dict) -> dict:
+    files = source_files(src)
+    size = 0
+    with open(tmp / "big.log", "wb") as out:
+        for rep in range(params["repeat"]):
+            order = list(files)
+            Random(f"{seed}/one-big-file/{rep}").shuffle(order)
+            for _, path in order:
+                with open(path, "rb") as f:
+                    shutil.copyfileobj(f, out, 16 << 20)
+                size += path.stat().st_size
+    return {"bytes": size, "files": 1, "lines": source_stamp.get("lines", 0) * params["repeat"],
+            "planted": source_stamp.get("planted", 0) * params["repeat"]}
+
+
+def derive_many_small_files(src: Path, tmp: Path, params: dict, seed: int, source_stamp: dict) -> dict:
+    r = Random(f"{seed}/many-small-files")
+    mean = params["mean_bytes"]
+    total = params["folders"] * params["per_folder"]
+    planted = planted_lines(src)
+    written = size = n_planted = 0
+    for folder in range(params["folders"]):
+        (tmp / f"d{folder:03d}").mkdir()
+    for rel, path in source_files(src):
+        data = path.read_bytes()
+        start = 0
+        while start < len(data) and written < total:
+            # Cut at the first line end after mean/2 .. 3*mean/2 bytes.
+            end = data.find(b"\n", start + r.randint(mean // 2, mean * 3 // 2) - 1)
+            end = len(data) if end < 0 else end + 1
+            with open(tmp / f"d{written // params['per_folder']:03d}" / f"{written % params['per_folder']:04d}.log", "wb") as f:
+                f.write(data[start:end])
+            size += end - start
+            written += 1
+            start = end
+        # Planted secrets in the part of this file that went into slices.
+        if start > 0 and rel in planted:
+            last_line = data.count(b"\n", 0, start)
+            n_planted += sum(1 for line in planted[rel] if line <= last_line)
+        if written == total:
+            break
+    if written < total:
+        raise SystemExit(f"{src} is too small for {total} files of ~{mean} bytes (made {written})")
+    return {"bytes": size, "files": written, "planted": n_planted}
+
+
+def derive(args: argparse.Namespace, out: Path, stamp_path: Path, tmp: Path) -> dict:
+    src = Path(args.source)
+    params = DERIVED[args.profile]
+    print(f"deriving {out} ({args.profile} from {src}, {params}, seed {args.seed})", file=sys.stderr)
+    source_stamp = json.loads(src.with_name(src.name + ".stamp").read_text())
+    builder = derive_one_big_file if args.profile == "one-big-file" else derive_many_small_files
+    return builder(src, tmp, params, args.seed, source_stamp)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", required=True, help="corpus directory to create")
-    ap.add_argument("--profile", default="sparse", choices=sorted(PROFILES))
+    ap.add_argument("--profile", default="sparse", choices=sorted(PROFILES) + sorted(DERIVED))
+    ap.add_argument("--source", help="source corpus directory (required by the derived profiles: " + ", ".join(DERIVED) + ")")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    ap.add_argument("--size-mb", type=int, help="override the profile's total size (MB)")
+    ap.add_argument("--size-mb", type=int, help="override the profile's total size (MB; generated profiles only)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (output does not depend on it)")
     ap.add_argument("--force", action="store_true", help="regenerate even if the stamp matches")
     args = ap.parse_args()
 
-    profile = dict(PROFILES[args.profile])
-    if args.size_mb:
-        profile["size_mb"] = args.size_mb
     out = Path(args.out)
     stamp_path = out.with_name(out.name + ".stamp")
-    planted_path = out.with_name(out.name + ".planted.jsonl")
-    want = stamp_text(args.profile, profile, args.seed)
+    if args.profile in DERIVED:
+        if not args.source:
+            ap.error(f"--profile {args.profile} needs --source")
+        src = Path(args.source)
+        src_stamp = src.with_name(src.name + ".stamp")
+        if not src_stamp.is_file():
+            ap.error(f"{src} has no stamp ({src_stamp}): generate it first")
+        want = {"generator": "gen-corpus.py", "version": GENERATOR_VERSION, "profile": args.profile, "seed": args.seed,
+                **DERIVED[args.profile], "source": json.loads(src_stamp.read_text())}
+        build = derive
+    else:
+        profile = dict(PROFILES[args.profile])
+        if args.size_mb:
+            profile["size_mb"] = args.size_mb
+        want = stamp_text(args.profile, profile, args.seed)
+        build = generate
 
-    if not args.force and out.is_dir() and stamp_path.is_file():
-        try:
-            have = json.loads(stamp_path.read_text())
-        except ValueError:
-            have = {}
-        if all(have.get(k) == v for k, v in want.items()):
-            print(f"{out}: up to date ({have.get('bytes', 0) / MB:.0f} MB, {have.get('planted', '?')} planted secrets)", file=sys.stderr)
-            return 0
+    have = {} if args.force or not out.is_dir() else stamp_matches(stamp_path, want)
+    if have:
+        print(f"{out}: up to date ({have.get('bytes', 0) / MB:.0f} MB, {have.get('planted', '?')} planted secrets)", file=sys.stderr)
+        return 0
 
     # Generate into a scratch directory and swap it in, so an interrupted run never leaves a
     # half-written corpus behind a valid stamp.
@@ -586,28 +920,17 @@ def main() -> int:
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    target = profile["size_mb"] * MB // profile["files"]
-    jobs = [(idx, kind, rel, str(tmp), args.seed, target, profile["token_every"]) for idx, kind, rel in plan_files(profile, args.seed)]
-
     started = time.monotonic()
-    print(f"generating {out} ({args.profile}: {profile['size_mb']} MB in {profile['files']} files, seed {args.seed}, {args.jobs} jobs)", file=sys.stderr)
-    if args.jobs > 1:
-        with multiprocessing.Pool(args.jobs) as pool:
-            results = pool.map(generate_file, jobs, chunksize=1)
-    else:
-        results = [generate_file(j) for j in jobs]
-
+    try:
+        extra = build(args, out, stamp_path, tmp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
-    total_bytes = sum(r[1] for r in results)
-    total_lines = sum(r[2] for r in results)
-    with open(planted_path, "w", encoding="utf-8") as f:
-        for _, _, _, planted in results:
-            for rec in planted:
-                f.write(json.dumps(rec, separators=(",", ":")) + "\n")
-    planted_count = sum(len(r[3]) for r in results)
-    stamp_path.write_text(json.dumps({**want, "bytes": total_bytes, "lines": total_lines, "planted": planted_count}, indent=2) + "\n")
-    print(f"wrote {total_bytes / MB:.1f} MB, {total_lines} lines, {planted_count} planted secrets in {time.monotonic() - started:.1f} s", file=sys.stderr)
+    stamp_path.write_text(json.dumps({**want, **extra}, indent=2) + "\n")
+    details = ", ".join(f"{v} {k}" for k, v in extra.items() if k != "bytes")
+    print(f"wrote {extra['bytes'] / MB:.1f} MB ({details}) in {time.monotonic() - started:.1f} s", file=sys.stderr)
     return 0
 
 
