@@ -90,8 +90,9 @@ fn parse_size(s: &str) -> Result<u64, String> {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files or directories to scan; `-` reads standard input.
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// Files or directories to scan; `-` reads standard input; `s3://bucket[/prefix]` an S3
+    /// bucket (or the keys under a prefix). Default: `.` (unless --all-buckets).
+    #[arg(value_name = "TARGET")]
     pub paths: Vec<String>,
     #[command(flatten)]
     pub rules: RuleArgs,
@@ -154,4 +155,51 @@ pub struct ScanArgs {
     /// Do not scan binary content (databases, captures, core dumps) byte-wise.
     #[arg(long)]
     pub skip_binary: bool,
+    #[command(flatten)]
+    pub s3: S3Args,
+}
+
+/// Where S3 is and which credentials reach it (shared by `scan` and `audit s3`).
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "S3")]
+pub struct S3Args {
+    /// Scan every bucket the credentials can list (ListBuckets), with each --role-arn.
+    #[arg(long)]
+    pub all_buckets: bool,
+    /// With --all-buckets, leave out buckets whose name matches GLOB (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude_bucket: Vec<String>,
+    /// Scan only keys matching GLOB (repeatable; `*` matches across `/`).
+    #[arg(long, value_name = "GLOB")]
+    pub include_key: Vec<String>,
+    /// Leave out keys matching GLOB (repeatable; `*` matches across `/`).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude_key: Vec<String>,
+    /// Named profile from the AWS config files (default: the standard credential chain).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Region for requests that name no bucket; each bucket's own region is looked up.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// S3-compatible endpoint (MinIO, Ceph, R2, a test server), with path-style addressing.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Send unsigned requests (anonymous access to public buckets).
+    #[arg(long)]
+    pub no_sign_request: bool,
+    /// Assume this role through STS and scan what it sees (repeatable: one identity each).
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Vec<String>,
+    /// GetObject requests in flight at most.
+    #[arg(long, value_name = "N", default_value_t = 32)]
+    pub s3_concurrency: usize,
+    /// Skip objects larger than SIZE (e.g. 5GiB); each is listed as skipped.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_object_size: Option<u64>,
+    /// Accept the charges of a requester-pays bucket.
+    #[arg(long)]
+    pub request_payer: bool,
+    /// Seconds one object may take to download, resumptions included.
+    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    pub s3_timeout: u64,
 }

@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use leakhound::cli::{Cli, Command, FailOn, ListFormat, RuleArgs, RulesCommand, ScanArgs};
+use leakhound::cli::{Cli, Command, FailOn, ListFormat, RuleArgs, RulesCommand, S3Args, ScanArgs};
 use leakhound::config::Allow;
 use leakhound::decode::{DecodeOptions, Limits};
 use leakhound::engine::Engine;
@@ -22,6 +22,7 @@ use leakhound::report::{self, Format, RenderOptions};
 use leakhound::rules::{RuleSet, RuleSources, check_rules};
 use leakhound::scan::{self, Progress, ScanConfig, Target};
 use leakhound::source::fs::WalkOptions;
+use leakhound::source::s3::S3Options;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -130,6 +131,24 @@ fn load_allow(args: &ScanArgs, rules: &mut RuleSet) -> Result<Allow> {
     Ok(allow)
 }
 
+fn s3_options(args: &S3Args) -> S3Options {
+    S3Options {
+        endpoint_url: args.endpoint_url.clone(),
+        region: args.region.clone(),
+        profile: args.profile.clone(),
+        no_sign_request: args.no_sign_request,
+        role_arns: args.role_arn.clone(),
+        all_buckets: args.all_buckets,
+        exclude_buckets: args.exclude_bucket.clone(),
+        include_keys: args.include_key.clone(),
+        exclude_keys: args.exclude_key.clone(),
+        concurrency: args.s3_concurrency.max(1),
+        max_object_size: args.max_object_size,
+        request_payer: args.request_payer,
+        object_timeout: Duration::from_secs(args.s3_timeout.max(1)),
+    }
+}
+
 fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     let mut rules = load_rules(&args.rules)?;
     let allow = load_allow(&args, &mut rules)?;
@@ -137,8 +156,16 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     if let Some(now) = args.now {
         engine = engine.with_clock(now);
     }
+    let mut targets = args
+        .paths
+        .iter()
+        .map(|p| Target::parse(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    if targets.is_empty() && !args.s3.all_buckets {
+        targets.push(Target::Path(".".into()));
+    }
     let config = ScanConfig {
-        targets: args.paths.iter().map(|p| Target::parse(p)).collect(),
+        targets,
         walk: WalkOptions {
             exclude: args.exclude.clone(),
             max_file_size: args.max_file_size,
@@ -157,6 +184,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
             skip_binary: args.skip_binary,
         },
         allow,
+        s3: s3_options(&args.s3),
     };
     // Open the output first: a bad --output path should fail before a long scan.
     let mut out = open_output(args.output.as_deref())?;

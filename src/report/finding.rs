@@ -111,6 +111,30 @@ pub struct Summary {
     pub suppressed_occurrences: u64,
     pub skipped: Vec<PathNote>,
     pub failed: Vec<PathNote>,
+    /// Objects and bytes per S3 bucket scanned (empty when no bucket was).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub buckets: Vec<BucketSummary>,
+}
+
+/// What a scan did in one S3 bucket. Every object listed ends as scanned, skipped or
+/// failed: `objects_scanned + objects_skipped + objects_failed == objects_listed`.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct BucketSummary {
+    pub bucket: String,
+    pub region: String,
+    /// The role assumed to read it (`--role-arn`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    pub objects_listed: u64,
+    pub objects_scanned: u64,
+    pub objects_skipped: u64,
+    pub objects_failed: u64,
+    /// Stored bytes of the objects listed.
+    pub bytes_listed: u64,
+    /// Bytes scanned (decompressed content included).
+    pub bytes_scanned: u64,
+    /// The listing itself failed or stopped early (see `failed`).
+    pub listing_failed: bool,
 }
 
 /// The result of a scan: findings ordered most severe first, and the summary.

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Effects, Style};
 
 use super::RenderOptions;
-use super::finding::{Finding, PathNote, Report, sanitize};
+use super::finding::{BucketSummary, Finding, PathNote, Report, sanitize};
 use crate::rules::Severity;
 
 /// At most this many skipped or failed paths are listed; JSON has them all.
@@ -128,6 +128,7 @@ pub fn render(report: &Report, options: RenderOptions, out: &mut dyn Write) -> i
     let s = &report.summary;
     notes(out, &p, "Skipped", &s.skipped)?;
     notes(out, &p, "Failed", &s.failed)?;
+    buckets(out, &p, &s.buckets)?;
     let counts: Vec<String> = Severity::ALL_DESCENDING
         .iter()
         .filter(|&&sev| s.by_severity.get(sev) > 0)
@@ -158,4 +159,32 @@ pub fn render(report: &Report, options: RenderOptions, out: &mut dyn Write) -> i
         s.mb_per_second,
         s.rules
     )
+}
+
+/// One line per S3 bucket: region, objects scanned/skipped/failed of those listed, bytes.
+fn buckets(out: &mut dyn Write, p: &Palette, buckets: &[BucketSummary]) -> io::Result<()> {
+    if buckets.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{}", p.bold("Buckets"))?;
+    let width = buckets.iter().map(|b| b.bucket.len()).max().unwrap_or(0);
+    for b in buckets {
+        writeln!(
+            out,
+            "  {:width$}  {:14}  {} listed: {} scanned, {} skipped, {} failed; {:.1} MB scanned{}",
+            b.bucket,
+            b.region,
+            b.objects_listed,
+            b.objects_scanned,
+            b.objects_skipped,
+            b.objects_failed,
+            b.bytes_scanned as f64 / 1e6,
+            if b.listing_failed {
+                "; listing failed"
+            } else {
+                ""
+            }
+        )?;
+    }
+    Ok(())
 }

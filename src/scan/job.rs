@@ -13,6 +13,7 @@ use crate::decode::sniff::{Kind, read_header, sniff};
 use crate::decode::{Content, DecodeOptions, Input, Visitor, decode, describe};
 use crate::engine::{Engine, LOOKAHEAD};
 use crate::report::finding::PathNote;
+use crate::source::Remote;
 use crate::source::fs::{FileEntry, io_reason};
 
 #[derive(Debug, Clone, Copy)]
@@ -113,10 +114,12 @@ fn next_line_start(f: &mut File, from: u64) -> Option<u64> {
     None
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn run_job<'e>(
     engine: &'e Engine,
     job: &Job,
     file: &FileEntry,
+    remote: Option<&dyn Remote>,
     decode_options: &DecodeOptions,
     allow: &Allow,
     work: &mut Workspace,
@@ -133,6 +136,28 @@ pub fn run_job<'e>(
             decode_options,
             &mut visitor,
         );
+        return result;
+    }
+    if let Some(object) = file.remote {
+        let opened = remote
+            .ok_or_else(|| "no remote source".to_string())
+            .and_then(|r| r.open(object));
+        match opened {
+            Ok(reader) => {
+                let mut visitor =
+                    JobVisitor::new(engine, &file.display, allow, work, collector, &mut result);
+                decode(
+                    Input::Stream(reader),
+                    &file.display,
+                    decode_options,
+                    &mut visitor,
+                );
+            }
+            Err(reason) => result.failed.push(PathNote {
+                path: file.display.clone(),
+                reason,
+            }),
+        }
         return result;
     }
     let mut f = match File::open(&file.path) {

@@ -17,7 +17,9 @@ use crate::decode::DecodeOptions;
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::report::finding::{Finding, Location, Report, Summary, hex};
+use crate::source::Remote;
 use crate::source::fs::{FileEntry, Listing, WalkOptions, build_excludes, walk};
+use crate::source::s3::{S3Options, S3Source, S3Url};
 use blob::Workspace;
 use collect::{Groups, JobCollector, merge};
 use job::{Job, JobResult, plan_jobs, run_job};
@@ -30,14 +32,18 @@ const SPLIT_THRESHOLD: u64 = 64 << 20;
 pub enum Target {
     Path(PathBuf),
     Stdin,
+    /// `s3://bucket[/prefix]`.
+    S3(S3Url),
 }
 
 impl Target {
-    pub fn parse(arg: &str) -> Target {
+    pub fn parse(arg: &str) -> Result<Target, Error> {
         if arg == "-" {
-            Target::Stdin
-        } else {
-            Target::Path(PathBuf::from(arg))
+            return Ok(Target::Stdin);
+        }
+        match S3Url::parse(arg) {
+            Some(url) => url.map(Target::S3).map_err(Error::Usage),
+            None => Ok(Target::Path(PathBuf::from(arg))),
         }
     }
 }
@@ -56,6 +62,8 @@ pub struct ScanConfig {
     pub decode: DecodeOptions,
     /// Fingerprints and paths to leave alone (baseline, `.leakhound.toml`).
     pub allow: Allow,
+    /// Credentials, endpoint and selection for `s3://` targets and `--all-buckets`.
+    pub s3: S3Options,
 }
 
 /// Counters a progress display may poll while the scan runs.
@@ -74,6 +82,7 @@ pub fn run(engine: &Engine, config: &ScanConfig, progress: &Progress) -> Result<
     let excludes = build_excludes(&config.walk.exclude)?;
     let mut listing = Listing::default();
     let mut stdin_index = None;
+    let mut s3_targets = Vec::new();
     for target in &config.targets {
         match target {
             Target::Stdin => {
@@ -83,12 +92,22 @@ pub fn run(engine: &Engine, config: &ScanConfig, progress: &Progress) -> Result<
                         path: PathBuf::from("-"),
                         display: STDIN_PATH.into(),
                         size: 0,
+                        remote: None,
+                        bucket: None,
                     });
                 }
             }
             Target::Path(path) => walk(path, &config.walk, &excludes, &mut listing),
+            Target::S3(url) => s3_targets.push(url.clone()),
         }
     }
+    let mut s3 = None;
+    if !s3_targets.is_empty() || config.s3.all_buckets {
+        let mut source = S3Source::connect(&config.s3)?;
+        source.list(&s3_targets, &mut listing);
+        s3 = Some(source);
+    }
+    let remote = s3.as_ref().map(|s| s as &dyn Remote);
     let files = &listing.files;
     progress
         .files_total
@@ -104,7 +123,7 @@ pub fn run(engine: &Engine, config: &ScanConfig, progress: &Progress) -> Result<
     };
     let mut jobs = Vec::with_capacity(files.len());
     for (index, file) in files.iter().enumerate() {
-        let splittable = Some(index) != stdin_index && threads > 1;
+        let splittable = Some(index) != stdin_index && threads > 1 && file.remote.is_none();
         let threshold = config.segment_bytes.unwrap_or(SPLIT_THRESHOLD);
         plan_jobs(
             index as u32,
@@ -116,51 +135,38 @@ pub fn run(engine: &Engine, config: &ScanConfig, progress: &Progress) -> Result<
         );
     }
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Engine(format!("thread pool: {e}")))?;
+    // Local files keep the cores busy; objects wait on the network, so more of them are
+    // read at once (`--s3-concurrency`), each on a thread of its own pool.
+    let (remote_jobs, local_jobs): (Vec<usize>, Vec<usize>) =
+        (0..jobs.len()).partition(|&i| files[jobs[i].file as usize].remote.is_some());
     let total: Mutex<Groups> = Mutex::new(Groups::new());
-    let results: Vec<JobResult> = pool.install(|| {
-        jobs.par_iter()
-            .enumerate()
-            .with_max_len(1)
-            .map_init(
-                || Workspace {
-                    buf: Vec::new(),
-                    scratch: engine.scratch(),
-                },
-                |work, (index, job)| {
-                    let file = &files[job.file as usize];
-                    let mut collector =
-                        JobCollector::new(engine, job.file, index as u32, config.show_secrets);
-                    collector.set_leaf(0, None, false, config.allow.allows_path(&file.display));
-                    let mut result = run_job(
-                        engine,
-                        job,
-                        file,
-                        &config.decode,
-                        &config.allow,
-                        work,
-                        &mut collector,
-                    );
-                    result.suppressed += collector.suppressed;
-                    progress
-                        .bytes_done
-                        .fetch_add(result.bytes, Ordering::Relaxed);
-                    if job.last {
-                        progress.files_done.fetch_add(1, Ordering::Relaxed);
-                    }
-                    if !collector.groups.is_empty()
-                        && let Ok(mut total) = total.lock()
-                    {
-                        merge(&mut total, collector.groups);
-                    }
-                    result
-                },
-            )
-            .collect()
+    let work = JobContext {
+        engine,
+        config,
+        files,
+        jobs: &jobs,
+        remote,
+        progress,
+        total: &total,
+    };
+    let (local, remote_results) = std::thread::scope(|scope| {
+        let remote_side = (!remote_jobs.is_empty())
+            .then(|| scope.spawn(|| work.run_on(config.s3.concurrency.max(1), &remote_jobs)));
+        let local = work.run_on(threads, &local_jobs);
+        let remote = remote_side.map(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err(Error::Engine("an S3 scan thread panicked".into())))
+        });
+        (local, remote)
     });
+    let mut results: Vec<JobResult> = Vec::new();
+    results.resize_with(jobs.len(), JobResult::default);
+    for (index, result) in local?
+        .into_iter()
+        .chain(remote_results.transpose()?.into_iter().flatten())
+    {
+        results[index] = result;
+    }
     let groups = total
         .into_inner()
         .map_err(|_| Error::Engine("a scan thread panicked".into()))?;
@@ -173,6 +179,74 @@ pub fn run(engine: &Engine, config: &ScanConfig, progress: &Progress) -> Result<
         &config.allow,
         started.elapsed().as_secs_f64(),
     ))
+}
+
+/// What every job of a scan shares.
+struct JobContext<'a> {
+    engine: &'a Engine,
+    config: &'a ScanConfig,
+    files: &'a [FileEntry],
+    jobs: &'a [Job],
+    remote: Option<&'a dyn Remote>,
+    progress: &'a Progress,
+    total: &'a Mutex<Groups>,
+}
+
+impl JobContext<'_> {
+    /// Run the jobs `ids` on a pool of `threads` threads; returns (job index, result).
+    fn run_on(&self, threads: usize, ids: &[usize]) -> Result<Vec<(usize, JobResult)>, Error> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| Error::Engine(format!("thread pool: {e}")))?;
+        let engine = self.engine;
+        Ok(pool.install(|| {
+            ids.par_iter()
+                .with_max_len(1)
+                .map_init(
+                    || Workspace {
+                        buf: Vec::new(),
+                        scratch: engine.scratch(),
+                    },
+                    |work, &index| (index, self.run_one(work, index)),
+                )
+                .collect()
+        }))
+    }
+
+    fn run_one(&self, work: &mut Workspace, index: usize) -> JobResult {
+        let (engine, config) = (self.engine, self.config);
+        let job = &self.jobs[index];
+        let file = &self.files[job.file as usize];
+        let mut collector = JobCollector::new(engine, job.file, index as u32, config.show_secrets);
+        collector.set_leaf(0, None, false, config.allow.allows_path(&file.display));
+        let mut result = run_job(
+            engine,
+            job,
+            file,
+            self.remote,
+            &config.decode,
+            &config.allow,
+            work,
+            &mut collector,
+        );
+        result.suppressed += collector.suppressed;
+        self.progress
+            .bytes_done
+            .fetch_add(result.bytes, Ordering::Relaxed);
+        if job.last {
+            self.progress.files_done.fetch_add(1, Ordering::Relaxed);
+        }
+        if !collector.groups.is_empty()
+            && let Ok(mut total) = self.total.lock()
+        {
+            merge(&mut total, collector.groups);
+        }
+        result
+    }
 }
 
 fn build_report(
@@ -197,10 +271,16 @@ fn build_report(
         failed: listing.failed.clone(),
         ..Summary::default()
     };
+    let mut buckets = listing.buckets.clone();
     let mut file_failed = vec![false; listing.files.len()];
     let mut file_skipped = vec![false; listing.files.len()];
     for (job, result) in jobs.iter().zip(results) {
         summary.bytes_scanned += result.bytes;
+        if let Some(b) = listing.files[job.file as usize].bucket
+            && let Some(bucket) = buckets.get_mut(b as usize)
+        {
+            bucket.bytes_scanned += result.bytes;
+        }
         summary.archive_members_scanned += result.members;
         summary.suppressed_occurrences += result.suppressed;
         summary.skipped.extend(result.skipped.iter().cloned());
@@ -213,6 +293,18 @@ fn build_report(
     summary.files_failed = count(&file_failed) + listing.failed.len() as u64;
     summary.files_skipped = count(&file_skipped) + listing.skipped.len() as u64;
     summary.files_scanned = listing.files.len() as u64 - count(&file_failed) - count(&file_skipped);
+    for (i, file) in listing.files.iter().enumerate() {
+        if let Some(bucket) = file.bucket.and_then(|b| buckets.get_mut(b as usize)) {
+            if file_failed[i] {
+                bucket.objects_failed += 1;
+            } else if file_skipped[i] {
+                bucket.objects_skipped += 1;
+            } else {
+                bucket.objects_scanned += 1;
+            }
+        }
+    }
+    summary.buckets = buckets;
     summary.elapsed_seconds = elapsed;
     summary.mb_per_second = if elapsed > 0.0 {
         summary.bytes_scanned as f64 / 1e6 / elapsed

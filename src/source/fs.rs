@@ -8,6 +8,7 @@ use walkdir::WalkDir;
 
 use crate::error::Error;
 use crate::report::PathNote;
+use crate::report::finding::BucketSummary;
 
 /// Version-control internals: object stores, not logs.
 const VCS_DIRS: &[&str] = &[".git", ".hg", ".svn"];
@@ -26,6 +27,10 @@ pub struct FileEntry {
     /// The path as reports show it.
     pub display: String,
     pub size: u64,
+    /// The object's index in a remote source (S3); `None` for local files.
+    pub remote: Option<u32>,
+    /// The index of the bucket summary a remote object counts in.
+    pub bucket: Option<u32>,
 }
 
 #[derive(Debug, Default)]
@@ -33,6 +38,8 @@ pub struct Listing {
     pub files: Vec<FileEntry>,
     pub skipped: Vec<PathNote>,
     pub failed: Vec<PathNote>,
+    /// One per S3 bucket listed; remote files point into it (`FileEntry::bucket`).
+    pub buckets: Vec<BucketSummary>,
 }
 
 pub fn build_excludes(globs: &[String]) -> Result<GlobSet, Error> {
@@ -161,6 +168,8 @@ pub fn walk(root: &Path, opts: &WalkOptions, excludes: &GlobSet, out: &mut Listi
             path: path.to_path_buf(),
             display,
             size,
+            remote: None,
+            bucket: None,
         });
     }
 }
