@@ -4,6 +4,7 @@
 //! the scan groups them into findings, and a report renders them.
 
 pub mod analyze;
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod decode;

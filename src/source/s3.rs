@@ -179,9 +179,9 @@ impl S3Source {
         let summaries = &mut listing.buckets;
         let mut by_bucket: HashMap<String, usize> = HashMap::new();
         let mut seen: HashSet<(String, String)> = HashSet::new();
-        for (failed, b) in listed {
-            listing.failed.extend(failed);
-            let Some(b) = b else { continue };
+        let (failed, listed) = listed;
+        listing.failed.extend(failed);
+        for b in listed {
             let index = *by_bucket.entry(b.bucket.clone()).or_insert_with(|| {
                 summaries.push(BucketSummary {
                     bucket: b.bucket.clone(),
@@ -229,6 +229,115 @@ impl S3Source {
                 });
             }
         }
+    }
+}
+
+/// A bucket located for the configuration audit: its region and who reads it.
+#[derive(Debug, Clone)]
+pub struct BucketRef {
+    pub bucket: String,
+    pub region: String,
+    pub role: Option<String>,
+    /// An S3 client of that identity for that region.
+    pub client: Client,
+    identity: usize,
+}
+
+impl S3Source {
+    /// The buckets of `targets` (and every visible bucket with `--all-buckets`) with their
+    /// regions, without listing objects; a bucket no identity can locate is a `failed` note.
+    pub fn locate(&self, targets: &[S3Url]) -> (Vec<BucketRef>, Vec<PathNote>) {
+        let keys = match KeyFilter::new(&self.options) {
+            Ok(k) => k,
+            Err(e) => {
+                return (
+                    Vec::new(),
+                    vec![PathNote {
+                        path: "s3://".into(),
+                        reason: e,
+                    }],
+                );
+            }
+        };
+        self.runtime.block_on(async {
+            let (plans, mut failed) =
+                plan_buckets(&self.identities, &self.options, targets, &keys).await;
+            let mut found = Vec::new();
+            let mut seen = HashSet::new();
+            for plan in plans {
+                if !seen.insert(plan.bucket.clone()) {
+                    continue;
+                }
+                let mut last_error = None;
+                for &i in &plan.identities {
+                    match self.region_of(i, &plan.bucket).await {
+                        Ok(region) => {
+                            found.push(self.bucket_ref(&plan.bucket, &region, i));
+                            last_error = None;
+                            break;
+                        }
+                        Err(e) => last_error = Some(e),
+                    }
+                }
+                if let Some(reason) = last_error {
+                    failed.push(PathNote {
+                        path: format!("s3://{}", plan.bucket),
+                        reason,
+                    });
+                }
+            }
+            (found, failed)
+        })
+    }
+
+    /// The bucket of a scan's summary, as a reference for the audit.
+    pub fn bucket_of(&self, summary: &BucketSummary) -> BucketRef {
+        let identity = self
+            .identities
+            .iter()
+            .position(|i| i.role == summary.role)
+            .unwrap_or(0);
+        self.bucket_ref(&summary.bucket, &summary.region, identity)
+    }
+
+    fn bucket_ref(&self, bucket: &str, region: &str, identity: usize) -> BucketRef {
+        BucketRef {
+            bucket: bucket.to_string(),
+            region: region.to_string(),
+            role: self.identities.get(identity).and_then(|i| i.role.clone()),
+            client: self.identities.get(identity).map_or_else(
+                || client_for(&self.identities[0], &self.options, Some(region)),
+                |i| client_for(i, &self.options, Some(region)),
+            ),
+            identity,
+        }
+    }
+
+    async fn region_of(&self, identity: usize, bucket: &str) -> Result<String, String> {
+        let id = &self.identities[identity];
+        let client = client_for(id, &self.options, None);
+        let default = client
+            .config()
+            .region()
+            .map_or(DEFAULT_REGION.to_string(), |r| r.to_string());
+        bucket_region(&client, bucket)
+            .await
+            .map(|r| r.unwrap_or(default))
+    }
+
+    /// The SDK settings (credentials, endpoint, retries) of the identity reading `bucket`.
+    pub fn sdk_config(&self, bucket: &BucketRef) -> &SdkConfig {
+        &self.identities[bucket.identity.min(self.identities.len() - 1)].config
+    }
+
+    /// The S3 options this source was built with.
+    pub fn options(&self) -> &S3Options {
+        &self.options
+    }
+
+    /// Run `future` on the source's runtime.
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        self.runtime.block_on(future)
     }
 }
 
@@ -367,14 +476,15 @@ struct Plan {
     identities: Vec<usize>,
 }
 
-/// List every target bucket; returns, in target order, the path notes of identity-level
-/// failures (ListBuckets denied) and each bucket's listing.
-async fn list_all(
+/// The buckets to visit: the targets named (any identity may try them, in order), then,
+/// with `--all-buckets`, each identity's buckets not named yet. Returns the failures of
+/// ListBuckets too.
+async fn plan_buckets(
     identities: &[Identity],
     options: &S3Options,
     targets: &[S3Url],
-    keys: Arc<KeyFilter>,
-) -> Vec<(Vec<PathNote>, Option<BucketListing>)> {
+    keys: &KeyFilter,
+) -> (Vec<Plan>, Vec<PathNote>) {
     let all: Vec<usize> = (0..identities.len()).collect();
     let mut plans: Vec<Plan> = targets
         .iter()
@@ -384,7 +494,7 @@ async fn list_all(
             identities: all.clone(),
         })
         .collect();
-    let mut out = Vec::new();
+    let mut failed = Vec::new();
     if options.all_buckets {
         let mut claimed: HashSet<String> = plans.iter().map(|p| p.bucket.clone()).collect();
         for (i, identity) in identities.iter().enumerate() {
@@ -400,19 +510,28 @@ async fn list_all(
                         }
                     }
                 }
-                Err(e) => out.push((
-                    vec![PathNote {
-                        path: "s3://".into(),
-                        reason: match &identity.role {
-                            Some(role) => format!("ListBuckets as {role}: {e}"),
-                            None => format!("ListBuckets: {e}"),
-                        },
-                    }],
-                    None,
-                )),
+                Err(e) => failed.push(PathNote {
+                    path: "s3://".into(),
+                    reason: match &identity.role {
+                        Some(role) => format!("ListBuckets as {role}: {e}"),
+                        None => format!("ListBuckets: {e}"),
+                    },
+                }),
             }
         }
     }
+    (plans, failed)
+}
+
+/// List every target bucket; returns the ListBuckets failures and, in target order, each
+/// bucket's listing.
+async fn list_all(
+    identities: &[Identity],
+    options: &S3Options,
+    targets: &[S3Url],
+    keys: Arc<KeyFilter>,
+) -> (Vec<PathNote>, Vec<BucketListing>) {
+    let (plans, failed) = plan_buckets(identities, options, targets, &keys).await;
     let limit = Arc::new(Semaphore::new(LIST_CONCURRENCY));
     let mut tasks = JoinSet::new();
     for (index, plan) in plans.into_iter().enumerate() {
@@ -447,8 +566,7 @@ async fn list_all(
         }
     }
     listed.sort_by_key(|(i, _)| *i);
-    out.extend(listed.into_iter().map(|(_, b)| (Vec::new(), b)));
-    out
+    (failed, listed.into_iter().filter_map(|(_, b)| b).collect())
 }
 
 async fn list_buckets(client: &Client) -> Result<Vec<String>, String> {
@@ -626,11 +744,11 @@ async fn restored(client: &Client, bucket: &str, key: &str, payer: Option<Reques
     }
 }
 
-fn status<E, R: HasStatus>(e: &SdkError<E, R>) -> Option<u16> {
+pub(crate) fn status<E, R: HasStatus>(e: &SdkError<E, R>) -> Option<u16> {
     e.raw_response().map(HasStatus::status)
 }
 
-trait HasStatus {
+pub trait HasStatus {
     fn status(&self) -> u16;
 }
 
@@ -642,7 +760,7 @@ impl HasStatus for HttpResponse {
 
 /// One line for an SDK error: the S3 error code and message with the HTTP status, or what
 /// went wrong on the way (timeout, network, credentials).
-fn describe<E, R>(e: &SdkError<E, R>) -> String
+pub fn describe<E, R>(e: &SdkError<E, R>) -> String
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: HasStatus + std::fmt::Debug,

@@ -1,0 +1,3 @@
+//! Bucket configuration audit.
+
+pub mod s3;
