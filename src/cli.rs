@@ -23,11 +23,55 @@ pub struct Cli {
 pub enum Command {
     /// Scan files, directories or standard input (`-`) for leaked secrets.
     Scan(Box<ScanArgs>),
+    /// Audit bucket configuration for public exposure.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// List or check the rules.
     Rules {
         #[command(subcommand)]
         command: RulesCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// S3 buckets: Block Public Access (bucket and account), ACLs, object ownership,
+    /// bucket policy, policy status, default encryption, access logging, versioning.
+    S3(Box<AuditS3Args>),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditS3Args {
+    /// Buckets to audit (`s3://bucket`); with --all-buckets, every bucket listed too.
+    #[arg(value_name = "s3://BUCKET")]
+    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Also try unsigned HeadBucket, ListObjectsV2 and GetObject (one byte) as evidence
+    /// of exposure; never writes.
+    #[arg(long)]
+    pub probe_anonymous: bool,
+    #[command(flatten)]
+    pub s3: S3Args,
+}
+
+/// How the report is written and what fails the run.
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
+    /// Report format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to FILE (created with mode 0600) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding is at or above this severity (critical, high, medium, low, info, none).
+    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_fail_on)]
+    pub fail_on: FailOn,
+    /// No colour in the human report (also off with NO_COLOR or when not a terminal).
+    #[arg(long)]
+    pub no_color: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,12 +140,8 @@ pub struct ScanArgs {
     pub paths: Vec<String>,
     #[command(flatten)]
     pub rules: RuleArgs,
-    /// Report format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Write the report to FILE (created with mode 0600) instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Put raw secrets in the report (they are masked otherwise).
     #[arg(long)]
     pub show_secrets: bool,
@@ -114,15 +154,9 @@ pub struct ScanArgs {
     /// Skip files larger than SIZE (e.g. 500M, 2GiB).
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<u64>,
-    /// Exit 1 when a finding is at or above this severity (critical, high, medium, low, info, none).
-    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_fail_on)]
-    pub fail_on: FailOn,
     /// No progress bar.
     #[arg(long)]
     pub no_progress: bool,
-    /// No colour in the human report (also off with NO_COLOR or when not a terminal).
-    #[arg(long)]
-    pub no_color: bool,
     /// Follow symbolic links (loops are detected and reported).
     #[arg(long)]
     pub follow_symlinks: bool,
@@ -155,6 +189,13 @@ pub struct ScanArgs {
     /// Do not scan binary content (databases, captures, core dumps) byte-wise.
     #[arg(long)]
     pub skip_binary: bool,
+    /// Audit the configuration of the S3 buckets scanned too; tokens in public buckets are
+    /// raised to critical and marked exposed.
+    #[arg(long, help_heading = "S3")]
+    pub audit: bool,
+    /// With --audit: also try unsigned HeadBucket, ListObjectsV2 and GetObject (one byte).
+    #[arg(long, help_heading = "S3")]
+    pub probe_anonymous: bool,
     #[command(flatten)]
     pub s3: S3Args,
 }

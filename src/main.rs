@@ -14,7 +14,11 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use leakhound::cli::{Cli, Command, FailOn, ListFormat, RuleArgs, RulesCommand, S3Args, ScanArgs};
+use leakhound::audit;
+use leakhound::cli::{
+    AuditCommand, AuditS3Args, Cli, Command, FailOn, ListFormat, OutputArgs, RuleArgs,
+    RulesCommand, S3Args, ScanArgs,
+};
 use leakhound::config::Allow;
 use leakhound::decode::{DecodeOptions, Limits};
 use leakhound::engine::Engine;
@@ -28,6 +32,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => run_scan(*args),
+        Command::Audit {
+            command: AuditCommand::S3(args),
+        } => run_audit(*args),
         Command::Rules { command } => match command {
             RulesCommand::List { rules, format } => list_rules(&rules, format),
             RulesCommand::Check { rules, format } => check(&rules, format),
@@ -164,6 +171,10 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     if targets.is_empty() && !args.s3.all_buckets {
         targets.push(Target::Path(".".into()));
     }
+    anyhow::ensure!(
+        !args.audit || args.s3.all_buckets || targets.iter().any(|t| matches!(t, Target::S3(_))),
+        "--audit audits S3 buckets: name s3://bucket targets or give --all-buckets"
+    );
     let config = ScanConfig {
         targets,
         walk: WalkOptions {
@@ -185,9 +196,11 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         },
         allow,
         s3: s3_options(&args.s3),
+        audit: args.audit,
+        probe_anonymous: args.probe_anonymous,
     };
     // Open the output first: a bad --output path should fail before a long scan.
-    let mut out = open_output(args.output.as_deref())?;
+    let out = open_output(args.output.output.as_deref())?;
 
     let progress = Arc::new(Progress::default());
     let done = Arc::new(AtomicBool::new(false));
@@ -199,20 +212,6 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         let _ = handle.join();
     }
     let report = outcome?;
-
-    let color = args.output.is_none()
-        && !args.no_color
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && io::stdout().is_terminal();
-    report::render(
-        &report,
-        engine.rules(),
-        args.format,
-        RenderOptions { color },
-        &mut out,
-    )
-    .and_then(|()| out.flush())
-    .context("cannot write the report")?;
 
     if let Some(path) = &args.write_baseline {
         // Everything found, the already-baselined findings included.
@@ -229,6 +228,29 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         .and_then(|()| out.flush())
         .with_context(|| format!("cannot write {}", path.display()))?;
     }
+    emit(&report, engine.rules(), &args.output, out)
+}
+
+/// Write the report, list failures on stderr, and give the exit code for `--fail-on`.
+fn emit(
+    report: &report::Report,
+    rules: &RuleSet,
+    args: &OutputArgs,
+    mut out: Box<dyn Write>,
+) -> Result<ExitCode> {
+    let color = args.output.is_none()
+        && !args.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && io::stdout().is_terminal();
+    report::render(
+        report,
+        rules,
+        args.format,
+        RenderOptions { color },
+        &mut out,
+    )
+    .and_then(|()| out.flush())
+    .context("cannot write the report")?;
     for note in &report.summary.failed {
         eprintln!("leakhound: {}: {}", note.path, note.reason);
     }
@@ -241,6 +263,23 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn run_audit(args: AuditS3Args) -> Result<ExitCode> {
+    let mut targets = Vec::new();
+    for t in &args.targets {
+        match Target::parse(t)? {
+            Target::S3(url) => targets.push(url),
+            _ => anyhow::bail!("{t:?}: audit s3 takes s3://bucket targets"),
+        }
+    }
+    anyhow::ensure!(
+        !targets.is_empty() || args.s3.all_buckets,
+        "name buckets (s3://bucket) or give --all-buckets"
+    );
+    let out = open_output(args.output.output.as_deref())?;
+    let report = audit::command::run(&s3_options(&args.s3), &targets, args.probe_anonymous)?;
+    emit(&report, &RuleSet::default(), &args.output, out)
 }
 
 fn list_rules(args: &RuleArgs, format: ListFormat) -> Result<ExitCode> {

@@ -9,7 +9,7 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::types::PublicAccessBlockConfiguration;
 
-use crate::source::s3::{BucketRef, S3Source, describe};
+use crate::source::s3::{BucketRef, S3Source, describe, status};
 
 /// `Ok(Some(v))`: set; `Ok(None)`: not configured; `Err(why)`: could not be read.
 pub type Fetched<T> = Result<Option<T>, String>;
@@ -215,14 +215,13 @@ async fn bucket_facts(client: &Client, bucket: &str, region: &str) -> BucketFact
             .await
             .map(|o| o.logging_enabled().map(|l| l.target_bucket().to_string())),
     );
-    let versioning = fetched(
-        client
-            .get_bucket_versioning()
-            .bucket(bucket)
-            .send()
-            .await
-            .map(|o| o.status().map(|s| s.as_str().to_string())),
-    );
+    let versioning = match client.get_bucket_versioning().bucket(bucket).send().await {
+        Ok(o) => Ok(o.status().map(|s| s.as_str().to_string())),
+        // A 200 whose body names no status in a form the SDK knows (some S3-compatible
+        // stores answer an empty document of another name): versioning was never enabled.
+        Err(e) if status(&e) == Some(200) => Ok(None),
+        Err(e) => Err(describe(&e)),
+    };
     BucketFacts {
         bucket: bucket.to_string(),
         region: region.to_string(),
@@ -282,7 +281,7 @@ async fn account_block(source: &S3Source, bucket: &BucketRef) -> Fetched<BlockFl
 /// s3control's resolver puts the account id in front of the host (`123….s3-control…`); a
 /// custom endpoint (a test server, a private gateway) is used as given instead.
 #[derive(Debug)]
-struct FixedEndpoint(String);
+pub struct FixedEndpoint(pub String);
 
 impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
     fn resolve_endpoint<'a>(

@@ -51,6 +51,54 @@ pub struct Finding {
     pub remediation: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<String>,
+    /// With `--audit`: the token lies in a bucket whose configuration makes it public.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exposure: Option<Exposure>,
+}
+
+/// The category of bucket configuration findings.
+pub const BUCKET_CONFIG: &str = "bucket-config";
+
+/// Where a finding is exposed: `level` is `public`, with the bucket and its verdict.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Exposure {
+    pub level: String,
+    pub bucket: String,
+    pub verdict: String,
+}
+
+/// The configuration audit of one bucket (`audit s3`, `scan --audit`).
+#[derive(Debug, Clone, Serialize)]
+pub struct BucketAudit {
+    pub bucket: String,
+    pub region: String,
+    /// `public-write`, `public-read`, `public-list`, `authenticated-users`, `not-public` or
+    /// `unknown`.
+    pub verdict: String,
+    pub checks: Vec<AuditCheck>,
+}
+
+/// One finding of the configuration audit.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditCheck {
+    pub id: String,
+    pub severity: Severity,
+    pub title: String,
+    /// The statement, grant or setting that is the problem.
+    pub evidence: String,
+    pub remediation: String,
+}
+
+/// A public bucket and what the scan found in it (`scan --audit`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ExposureSummary {
+    pub bucket: String,
+    pub verdict: String,
+    /// Distinct tokens found that are not known to be expired.
+    pub live_tokens: u64,
+    pub findings: u64,
+    /// The rules with the most findings, most first.
+    pub top_rules: Vec<String>,
 }
 
 /// A path that was passed over or could not be read, and why.
@@ -146,6 +194,10 @@ pub struct Report {
     /// (kept for `--write-baseline`, never rendered).
     #[serde(skip)]
     pub suppressed: Vec<Finding>,
+    /// Bucket configuration audits, one per bucket audited.
+    pub buckets: Vec<BucketAudit>,
+    /// Public buckets with the tokens found in them.
+    pub exposure: Vec<ExposureSummary>,
 }
 
 /// Hex SHA-256 of the rule id and the secret: stable when lines move.

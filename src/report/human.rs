@@ -5,7 +5,9 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Effects, Style};
 
 use super::RenderOptions;
-use super::finding::{BucketSummary, Finding, PathNote, Report, sanitize};
+use super::finding::{
+    BUCKET_CONFIG, BucketAudit, BucketSummary, ExposureSummary, Finding, PathNote, Report, sanitize,
+};
 use crate::rules::Severity;
 
 /// At most this many skipped or failed paths are listed; JSON has them all.
@@ -25,6 +27,11 @@ impl Palette {
     }
 
     fn severity(&self, s: Severity) -> String {
+        self.severity_text(s, &s.as_str().to_uppercase())
+    }
+
+    /// `text` in the colour of severity `s`.
+    fn severity_text(&self, s: Severity, text: &str) -> String {
         let color = match s {
             Severity::Critical => AnsiColor::BrightRed,
             Severity::High => AnsiColor::Red,
@@ -35,7 +42,7 @@ impl Palette {
         let style = Style::new()
             .fg_color(Some(color.into()))
             .effects(Effects::BOLD);
-        self.paint(style, &s.as_str().to_uppercase())
+        self.paint(style, text)
     }
 
     fn dim(&self, text: &str) -> String {
@@ -60,7 +67,9 @@ fn finding(out: &mut dyn Write, p: &Palette, f: &Finding) -> io::Result<()> {
     } else {
         format!("  ({} occurrences)", f.occurrences)
     };
-    writeln!(out, "    secret   {}{times}", sanitize(secret))?;
+    if !secret.is_empty() {
+        writeln!(out, "    secret   {}{times}", sanitize(secret))?;
+    }
     if let Some(first) = f.locations.first() {
         let more = if f.occurrences > 1 {
             p.dim(&format!("  (+{} more)", f.occurrences - 1))
@@ -68,12 +77,27 @@ fn finding(out: &mut dyn Write, p: &Palette, f: &Finding) -> io::Result<()> {
             String::new()
         };
         let place = match (first.line, first.column) {
-            (Some(line), Some(column)) => format!("{line}:{column}"),
-            _ => format!("@{}", first.offset),
+            (Some(line), Some(column)) => format!(":{line}:{column}"),
+            // A bucket configuration check: the bucket is the place.
+            _ if f.category == BUCKET_CONFIG => String::new(),
+            _ => format!(":@{}", first.offset),
         };
-        writeln!(out, "    at       {}:{place}{more}", sanitize(&first.path))?;
+        writeln!(out, "    at       {}{place}{more}", sanitize(&first.path))?;
     }
     writeln!(out, "    context  {}", f.context)?;
+    if let Some(e) = &f.exposure {
+        let text = format!(
+            "{} bucket {} ({})",
+            e.level.to_uppercase(),
+            e.bucket,
+            e.verdict
+        );
+        writeln!(
+            out,
+            "    exposed  {}",
+            p.severity_text(Severity::Critical, &sanitize(&text))
+        )?;
+    }
     if let Some(a) = &f.analysis {
         let mut parts = vec![format!("alg {}", a.alg.as_deref().unwrap_or("?"))];
         if !a.sensitive_claims.is_empty() {
@@ -129,6 +153,8 @@ pub fn render(report: &Report, options: RenderOptions, out: &mut dyn Write) -> i
     notes(out, &p, "Skipped", &s.skipped)?;
     notes(out, &p, "Failed", &s.failed)?;
     buckets(out, &p, &s.buckets)?;
+    audits(out, &p, &report.buckets)?;
+    exposure(out, &p, &report.exposure)?;
     let counts: Vec<String> = Severity::ALL_DESCENDING
         .iter()
         .filter(|&&sev| s.by_severity.get(sev) > 0)
@@ -183,6 +209,76 @@ fn buckets(out: &mut dyn Write, p: &Palette, buckets: &[BucketSummary]) -> io::R
                 "; listing failed"
             } else {
                 ""
+            }
+        )?;
+    }
+    Ok(())
+}
+
+/// The bucket audit as a table: bucket, region, verdict, and the checks that failed.
+fn audits(out: &mut dyn Write, p: &Palette, audits: &[BucketAudit]) -> io::Result<()> {
+    if audits.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{}", p.bold("Bucket audit"))?;
+    let width = audits
+        .iter()
+        .map(|b| b.bucket.len())
+        .max()
+        .unwrap_or(0)
+        .max(6);
+    writeln!(
+        out,
+        "  {:width$}  {:14}  {:19}  checks",
+        "bucket", "region", "verdict"
+    )?;
+    for b in audits {
+        let checks: Vec<String> = b
+            .checks
+            .iter()
+            .map(|c| format!("{} ({})", c.id, c.severity))
+            .collect();
+        let verdict = format!("{:19}", b.verdict);
+        let verdict = if b.verdict.starts_with("public") || b.verdict == "authenticated-users" {
+            p.severity_text(Severity::Critical, &verdict)
+        } else {
+            verdict
+        };
+        writeln!(
+            out,
+            "  {:width$}  {:14}  {verdict}  {}",
+            sanitize(&b.bucket),
+            sanitize(&b.region),
+            if checks.is_empty() {
+                "-".to_string()
+            } else {
+                checks.join(", ")
+            }
+        )?;
+    }
+    Ok(())
+}
+
+/// Public buckets and the tokens found in them.
+fn exposure(out: &mut dyn Write, p: &Palette, list: &[ExposureSummary]) -> io::Result<()> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{}", p.bold("Exposure"))?;
+    for e in list {
+        writeln!(
+            out,
+            "  {} is {}: {} live token{} ({} finding{}); top rules: {}",
+            sanitize(&e.bucket),
+            p.severity_text(Severity::Critical, &e.verdict),
+            e.live_tokens,
+            if e.live_tokens == 1 { "" } else { "s" },
+            e.findings,
+            if e.findings == 1 { "" } else { "s" },
+            if e.top_rules.is_empty() {
+                "-".to_string()
+            } else {
+                e.top_rules.join(", ")
             }
         )?;
     }

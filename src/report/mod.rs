@@ -8,7 +8,10 @@ mod sarif;
 
 use std::io::Write;
 
-pub use finding::{Finding, Location, PathNote, Report, SeverityCounts, Summary};
+pub use finding::{
+    AuditCheck, BucketAudit, Exposure, ExposureSummary, Finding, Location, PathNote, Report,
+    SeverityCounts, Summary,
+};
 
 use crate::rules::RuleSet;
 

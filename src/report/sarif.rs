@@ -60,7 +60,23 @@ pub fn render(report: &Report, rules: &RuleSet, out: &mut dyn Write) -> io::Resu
     let mut driver_rules = vec![Value::Null; used.len()];
     for (id, &index) in &used {
         let Some(rule) = rules.rules().iter().find(|r| r.id() == *id) else {
-            driver_rules[index] = json!({ "id": id });
+            // Not a scanning rule (a bucket configuration check): described by its finding.
+            driver_rules[index] = match report.findings.iter().find(|f| f.rule_id == *id) {
+                Some(f) => json!({
+                    "id": id,
+                    "name": f.rule_name,
+                    "shortDescription": { "text": f.rule_name },
+                    "fullDescription": { "text": f.description },
+                    "help": { "text": f.remediation, "markdown": f.remediation },
+                    "defaultConfiguration": { "level": level(f.severity) },
+                    "properties": {
+                        "tags": ["security", f.category],
+                        "security-severity": security_severity(f.severity),
+                        "precision": "high"
+                    }
+                }),
+                None => json!({ "id": id }),
+            };
             continue;
         };
         let spec = &rule.spec;
@@ -126,6 +142,9 @@ pub fn render(report: &Report, rules: &RuleSet, out: &mut dyn Write) -> io::Resu
             }
             if let Some(secret) = &f.secret {
                 result["properties"]["secret"] = json!(secret);
+            }
+            if let Some(exposure) = &f.exposure {
+                result["properties"]["exposure"] = json!(exposure);
             }
             result
         })

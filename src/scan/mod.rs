@@ -12,6 +12,9 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::audit::assess::assess;
+use crate::audit::join::join;
+use crate::audit::s3::gather;
 use crate::config::Allow;
 use crate::decode::DecodeOptions;
 use crate::engine::Engine;
@@ -64,6 +67,10 @@ pub struct ScanConfig {
     pub allow: Allow,
     /// Credentials, endpoint and selection for `s3://` targets and `--all-buckets`.
     pub s3: S3Options,
+    /// Audit the configuration of the buckets scanned, and join it with the findings.
+    pub audit: bool,
+    /// With `audit`: unsigned probes as evidence of exposure.
+    pub probe_anonymous: bool,
 }
 
 /// Counters a progress display may poll while the scan runs.
@@ -170,7 +177,7 @@ pub fn run(engine: &Engine, config: &ScanConfig, progress: &Progress) -> Result<
     let groups = total
         .into_inner()
         .map_err(|_| Error::Engine("a scan thread panicked".into()))?;
-    Ok(build_report(
+    let mut report = build_report(
         engine,
         &listing,
         &jobs,
@@ -178,7 +185,23 @@ pub fn run(engine: &Engine, config: &ScanConfig, progress: &Progress) -> Result<
         groups,
         &config.allow,
         started.elapsed().as_secs_f64(),
-    ))
+    );
+    if config.audit
+        && let Some(source) = &s3
+    {
+        let buckets: Vec<_> = listing
+            .buckets
+            .iter()
+            .map(|b| source.bucket_of(b))
+            .collect();
+        let audits = gather(source, &buckets, config.probe_anonymous)
+            .iter()
+            .map(assess)
+            .collect();
+        join(&mut report, audits);
+        report.summary.elapsed_seconds = started.elapsed().as_secs_f64();
+    }
+    Ok(report)
 }
 
 /// What every job of a scan shares.
@@ -354,6 +377,7 @@ fn build_report(
                 description: spec.description.clone(),
                 remediation: spec.remediation.clone(),
                 references: spec.references.clone(),
+                exposure: None,
             };
             (first.0, first.1, finding)
         })
@@ -379,6 +403,8 @@ fn build_report(
         findings,
         summary,
         suppressed,
+        buckets: Vec::new(),
+        exposure: Vec::new(),
     }
 }
 

@@ -496,17 +496,29 @@ async fn plan_buckets(
         .collect();
     let mut failed = Vec::new();
     if options.all_buckets {
-        let mut claimed: HashSet<String> = plans.iter().map(|p| p.bucket.clone()).collect();
+        // A named target is tried with every identity already; a listed bucket with every
+        // identity that listed it, in order (the first may be denied what another may read).
+        let named = plans.len();
+        let mut planned: HashMap<String, usize> = plans
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.bucket.clone(), i))
+            .collect();
         for (i, identity) in identities.iter().enumerate() {
             match list_buckets(&client_for(identity, options, None)).await {
                 Ok(names) => {
-                    for name in names {
-                        if !keys.buckets.is_match(&name) && claimed.insert(name.clone()) {
-                            plans.push(Plan {
-                                bucket: name,
-                                prefix: String::new(),
-                                identities: vec![i],
-                            });
+                    for name in names.into_iter().filter(|n| !keys.buckets.is_match(n)) {
+                        match planned.get(&name) {
+                            Some(&p) if p >= named => plans[p].identities.push(i),
+                            Some(_) => {}
+                            None => {
+                                planned.insert(name.clone(), plans.len());
+                                plans.push(Plan {
+                                    bucket: name,
+                                    prefix: String::new(),
+                                    identities: vec![i],
+                                });
+                            }
                         }
                     }
                 }
@@ -705,6 +717,10 @@ async fn bucket_region(client: &Client, bucket: &str) -> Result<Option<String>, 
                     "NoSuchBucket: the bucket {bucket:?} does not exist"
                 ));
             }
+            if e.raw_response().is_none() {
+                // No answer at all (network, timeout): asking the same endpoint again won't help.
+                return Err(format!("HeadBucket: {}", describe(&e)));
+            }
             describe(&e)
         }
     };
@@ -786,7 +802,14 @@ where
             }
         }
         SdkError::TimeoutError(_) => "request timed out".into(),
-        SdkError::DispatchFailure(_) => format!("network error: {}", DisplayErrorContext(e)),
+        SdkError::DispatchFailure(_) => {
+            // The innermost cause says what happened ("Connection refused (os error 111)").
+            let mut cause: &dyn std::error::Error = e;
+            while let Some(next) = cause.source() {
+                cause = next;
+            }
+            format!("network error: {cause}")
+        }
         _ => DisplayErrorContext(e).to_string(),
     }
 }
