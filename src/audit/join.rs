@@ -2,6 +2,7 @@
 //! finding, and tokens found in a public bucket are raised to critical and marked exposed.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::analyze::jwt::TokenState;
 use crate::report::finding::{
@@ -22,8 +23,8 @@ pub fn check_findings(audits: &[BucketAudit]) -> Vec<Finding> {
         for c in &b.checks {
             let place = format!("s3://{}", b.bucket);
             out.push(Finding {
-                rule_id: c.id.clone(),
-                rule_name: c.title.clone(),
+                rule_id: c.id.as_str().into(),
+                rule_name: c.title.as_str().into(),
                 category: BUCKET_CONFIG.into(),
                 severity: c.severity,
                 framework: None,
@@ -41,9 +42,9 @@ pub fn check_findings(audits: &[BucketAudit]) -> Vec<Finding> {
                 context: c.evidence.clone(),
                 analysis: None,
                 notes: vec![format!("bucket verdict: {}", b.verdict)],
-                description: c.title.clone(),
-                remediation: c.remediation.clone(),
-                references: Vec::new(),
+                description: c.title.as_str().into(),
+                remediation: c.remediation.as_str().into(),
+                references: Arc::from([]),
                 exposure: None,
             });
         }
@@ -93,7 +94,7 @@ pub fn join(report: &mut Report, audits: Vec<BucketAudit>) {
             .or_insert_with(|| (verdict.to_string(), 0, 0, BTreeMap::new()));
         entry.1 += u64::from(live);
         entry.2 += 1;
-        *entry.3.entry(f.rule_id.clone()).or_insert(0) += 1;
+        *entry.3.entry(f.rule_id.to_string()).or_insert(0) += 1;
     }
     report.exposure = exposed
         .into_iter()
@@ -151,9 +152,9 @@ mod tests {
             context: String::new(),
             analysis: None,
             notes: Vec::new(),
-            description: String::new(),
-            remediation: String::new(),
-            references: Vec::new(),
+            description: "".into(),
+            remediation: "".into(),
+            references: Arc::from([]),
             exposure: None,
         }
     }
@@ -199,7 +200,7 @@ mod tests {
         let others: Vec<_> = report
             .findings
             .iter()
-            .filter(|f| f.category != BUCKET_CONFIG && f.exposure.is_none())
+            .filter(|f| &*f.category != BUCKET_CONFIG && f.exposure.is_none())
             .collect();
         assert_eq!(others.len(), 2);
         assert!(others.iter().all(|f| f.severity == Severity::High));
@@ -211,7 +212,7 @@ mod tests {
         let checks: Vec<_> = report
             .findings
             .iter()
-            .filter(|f| f.category == BUCKET_CONFIG)
+            .filter(|f| &*f.category == BUCKET_CONFIG)
             .collect();
         assert_eq!(checks.len(), 2);
         assert_eq!(report.summary.findings, 5);

@@ -1,6 +1,8 @@
 //! What a report is made of: findings (one per distinct rule and secret), their
 //! locations, and the scan summary. Secrets are masked when a finding is built.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -26,12 +28,13 @@ pub struct Location {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
-    pub rule_id: String,
-    pub rule_name: String,
-    pub category: String,
+    // Rule texts are shared by every finding of the rule (a dense log has many).
+    pub rule_id: Arc<str>,
+    pub rule_name: Arc<str>,
+    pub category: Arc<str>,
     pub severity: Severity,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub framework: Option<String>,
+    pub framework: Option<Arc<str>>,
     pub secret_masked: String,
     /// Only with `--show-secrets`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -47,10 +50,10 @@ pub struct Finding {
     /// missing cookie attributes).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
-    pub description: String,
-    pub remediation: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub references: Vec<String>,
+    pub description: Arc<str>,
+    pub remediation: Arc<str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub references: Arc<[String]>,
     /// With `--audit`: the token lies in a bucket whose configuration makes it public.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exposure: Option<Exposure>,

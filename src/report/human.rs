@@ -79,7 +79,7 @@ fn finding(out: &mut dyn Write, p: &Palette, f: &Finding) -> io::Result<()> {
         let place = match (first.line, first.column) {
             (Some(line), Some(column)) => format!(":{line}:{column}"),
             // A bucket configuration check: the bucket is the place.
-            _ if f.category == BUCKET_CONFIG => String::new(),
+            _ if &*f.category == BUCKET_CONFIG => String::new(),
             _ => format!(":@{}", first.offset),
         };
         writeln!(out, "    at       {}{place}{more}", sanitize(&first.path))?;

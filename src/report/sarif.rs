@@ -55,13 +55,13 @@ pub fn render(report: &Report, rules: &RuleSet, out: &mut dyn Write) -> io::Resu
     let mut used: BTreeMap<&str, usize> = BTreeMap::new();
     for f in &report.findings {
         let next = used.len();
-        used.entry(f.rule_id.as_str()).or_insert(next);
+        used.entry(&*f.rule_id).or_insert(next);
     }
     let mut driver_rules = vec![Value::Null; used.len()];
     for (id, &index) in &used {
         let Some(rule) = rules.rules().iter().find(|r| r.id() == *id) else {
             // Not a scanning rule (a bucket configuration check): described by its finding.
-            driver_rules[index] = match report.findings.iter().find(|f| f.rule_id == *id) {
+            driver_rules[index] = match report.findings.iter().find(|f| &*f.rule_id == *id) {
                 Some(f) => json!({
                     "id": id,
                     "name": f.rule_name,
@@ -101,7 +101,7 @@ pub fn render(report: &Report, rules: &RuleSet, out: &mut dyn Write) -> io::Resu
         .map(|f| {
             let mut result = json!({
                 "ruleId": f.rule_id,
-                "ruleIndex": used.get(f.rule_id.as_str()).copied().unwrap_or(0),
+                "ruleIndex": used.get(&*f.rule_id).copied().unwrap_or(0),
                 "level": level(f.severity),
                 "message": {
                     "text": format!(

@@ -12,6 +12,7 @@ pub use validate::Validator;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::bytes::{Regex, RegexBuilder};
@@ -163,6 +164,34 @@ pub struct Rule {
     pub allow: Vec<Regex>,
     pub allow_match: Vec<Regex>,
     pub paths: Option<GlobSet>,
+    /// The texts every finding of the rule repeats, shared rather than copied per finding.
+    pub text: RuleText,
+}
+
+/// A rule's texts as findings carry them (one allocation each, shared by every finding).
+#[derive(Debug, Clone)]
+pub struct RuleText {
+    pub id: Arc<str>,
+    pub name: Arc<str>,
+    pub category: Arc<str>,
+    pub framework: Option<Arc<str>>,
+    pub description: Arc<str>,
+    pub remediation: Arc<str>,
+    pub references: Arc<[String]>,
+}
+
+impl RuleText {
+    fn of(spec: &RuleSpec) -> RuleText {
+        RuleText {
+            id: spec.id.as_str().into(),
+            name: spec.name.as_str().into(),
+            category: spec.category.as_str().into(),
+            framework: spec.framework.as_deref().map(Arc::from),
+            description: spec.description.as_str().into(),
+            remediation: spec.remediation.as_str().into(),
+            references: spec.references.clone().into(),
+        }
+    }
 }
 
 impl Rule {
@@ -397,6 +426,7 @@ fn compile(spec: RuleSpec, source: String) -> Result<Rule, Error> {
         )
     };
     Ok(Rule {
+        text: RuleText::of(&spec),
         regex,
         secret_group,
         allow,

@@ -203,6 +203,11 @@ impl HitSink for JobCollector<'_> {
 
 /// Merge `from` into `into`.
 pub fn merge(into: &mut Groups, from: Groups) {
+    if into.is_empty() {
+        // Take the table as it is: no second copy of every group while moving them.
+        *into = from;
+        return;
+    }
     for (fp, group) in from {
         match into.get_mut(&fp) {
             Some(existing) => existing.absorb(group),

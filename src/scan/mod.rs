@@ -340,7 +340,7 @@ fn build_report(
         .into_values()
         .map(|g| {
             let rule = &rules[g.rule as usize];
-            let spec = &rule.spec;
+            let text = &rule.text;
             let first = g
                 .samples
                 .first()
@@ -361,11 +361,11 @@ fn build_report(
                 })
                 .collect();
             let finding = Finding {
-                rule_id: spec.id.clone(),
-                rule_name: spec.name.clone(),
-                category: spec.category.clone(),
+                rule_id: text.id.clone(),
+                rule_name: text.name.clone(),
+                category: text.category.clone(),
                 severity: g.severity,
-                framework: spec.framework.clone(),
+                framework: text.framework.clone(),
                 secret_masked: g.masked,
                 secret: g.secret,
                 fingerprint: hex(&g.fingerprint),
@@ -374,9 +374,9 @@ fn build_report(
                 context: g.context,
                 analysis: g.analysis,
                 notes: g.notes,
-                description: spec.description.clone(),
-                remediation: spec.remediation.clone(),
-                references: spec.references.clone(),
+                description: text.description.clone(),
+                remediation: text.remediation.clone(),
+                references: text.references.clone(),
                 exposure: None,
             };
             (first.0, first.1, finding)
@@ -389,10 +389,13 @@ fn build_report(
             .then(a.1.cmp(&b.1))
             .then(a.2.rule_id.cmp(&b.2.rule_id))
     });
-    let (suppressed, findings): (Vec<Finding>, Vec<Finding>) = findings
-        .into_iter()
-        .map(|(_, _, f)| f)
-        .partition(|f| allow.fingerprints.contains(&f.fingerprint));
+    let mut findings: Vec<Finding> = findings.into_iter().map(|(_, _, f)| f).collect();
+    let mut suppressed = Vec::new();
+    if !allow.fingerprints.is_empty() {
+        (suppressed, findings) = findings
+            .into_iter()
+            .partition(|f| allow.fingerprints.contains(&f.fingerprint));
+    }
     summary.suppressed_findings = suppressed.len() as u64;
     summary.findings = findings.len() as u64;
     for f in &findings {
