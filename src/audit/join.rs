@@ -34,7 +34,7 @@ pub fn check_findings(audits: &[BucketAudit]) -> Vec<Finding> {
                 fingerprint: hex(&fingerprint(&c.id, place.as_bytes())),
                 occurrences: 1,
                 locations: vec![Location {
-                    path: place,
+                    path: place.as_str().into(),
                     line: None,
                     column: None,
                     offset: 0,

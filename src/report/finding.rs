@@ -16,7 +16,8 @@ pub const CONTEXT_CHARS: usize = 300;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Location {
-    pub path: String,
+    /// Shared by every location in the same file (a dense log repeats it thousands of times).
+    pub path: Arc<str>,
     /// 1-based line number; `null` in binary content, where only the offset makes sense.
     pub line: Option<u64>,
     /// 1-based column, in characters; `null` in binary content.
@@ -45,7 +46,7 @@ pub struct Finding {
     pub context: String,
     /// JWT analysis (claims values masked unless `--show-secrets`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub analysis: Option<JwtAnalysis>,
+    pub analysis: Option<Box<JwtAnalysis>>,
     /// What raised or lowered the severity, or what is weak (expired when, long-lived,
     /// missing cookie attributes).
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -46,7 +46,7 @@ pub struct Group {
     pub context: String,
     /// The rule's severity, raised or lowered by analysis (a live or an expired token).
     pub severity: Severity,
-    pub analysis: Option<JwtAnalysis>,
+    pub analysis: Option<Box<JwtAnalysis>>,
     /// What analysis found (expiry, long lifetime, missing cookie attributes).
     pub notes: Vec<String>,
 }
@@ -63,6 +63,7 @@ impl Group {
         self.samples.extend(other.samples);
         self.samples.sort_by_key(Sample::order);
         self.samples.truncate(MAX_LOCATIONS);
+        self.samples.shrink_to(MAX_LOCATIONS);
     }
 }
 
@@ -141,6 +142,8 @@ impl HitSink for JobCollector<'_> {
             if let Some(group) = self.groups.get_mut(&fp) {
                 group.count += 1;
                 if group.samples.len() < MAX_LOCATIONS {
+                    // Grow one at a time: doubling would leave room for 16 samples of 10.
+                    group.samples.reserve_exact(1);
                     group.samples.push(sample);
                 }
                 continue;
@@ -193,7 +196,8 @@ impl HitSink for JobCollector<'_> {
                     samples: vec![sample],
                     context,
                     severity,
-                    analysis: analysis.map(|a| if self.show_secrets { a } else { a.masked() }),
+                    analysis: analysis
+                        .map(|a| Box::new(if self.show_secrets { a } else { a.masked() })),
                     notes,
                 },
             );

@@ -6,6 +6,7 @@ pub mod collect;
 mod job;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
@@ -336,6 +337,11 @@ fn build_report(
     };
 
     let rules = engine.rules().rules();
+    let paths: Vec<Arc<str>> = listing
+        .files
+        .iter()
+        .map(|f| Arc::from(f.display.as_str()))
+        .collect();
     let mut findings: Vec<(u32, u64, Finding)> = groups
         .into_values()
         .map(|g| {
@@ -350,8 +356,8 @@ fn build_report(
                 .iter()
                 .map(|s| Location {
                     path: match &s.member {
-                        Some(member) => member.to_string(),
-                        None => listing.files[s.file as usize].display.clone(),
+                        Some(member) => member.clone(),
+                        None => paths[s.file as usize].clone(),
                     },
                     line: s
                         .line
