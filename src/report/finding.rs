@@ -225,6 +225,18 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// First 4 characters, `…`, last 2; never more than a quarter of the secret shown.
 pub fn mask(secret: &str) -> String {
+    if secret.is_ascii() {
+        // One byte a character: slice instead of collecting characters.
+        let len = secret.len();
+        let budget = len / 4;
+        let head = budget.min(4);
+        let tail = (budget - head).min(2);
+        let mut out = String::with_capacity(head + tail + 3);
+        out.push_str(&secret[..head]);
+        out.push('…');
+        out.push_str(&secret[len - tail..]);
+        return out;
+    }
     let chars: Vec<char> = secret.chars().collect();
     let budget = chars.len() / 4;
     let head = budget.min(4);
@@ -237,6 +249,10 @@ pub fn mask(secret: &str) -> String {
 
 /// Make text safe to print: control characters (terminal escapes) become visible.
 pub fn sanitize(text: &str) -> String {
+    // Most text has nothing to replace (0xC2 leads the C1 controls U+0080..U+009F).
+    if !text.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xC2) {
+        return text.to_string();
+    }
     text.chars()
         .map(|c| match c {
             '\t' => ' ',
@@ -249,7 +265,9 @@ pub fn sanitize(text: &str) -> String {
 /// The line around a secret, every secret on it masked, cut to [`CONTEXT_CHARS`] around the
 /// byte offset `focus`. `spans` are byte ranges within `line` to mask, sorted, not overlapping.
 pub fn masked_context(line: &[u8], spans: &[(usize, usize)], focus: usize) -> String {
-    let mut out = String::with_capacity(line.len().min(CONTEXT_CHARS * 2));
+    let mut out = String::with_capacity(line.len().min(CONTEXT_CHARS * 2) + 16);
+    // Characters in `out` so far, counted once per piece.
+    let mut out_chars = 0;
     let mut last = 0;
     let mut focus_char = None;
     for &(s, e) in spans {
@@ -257,31 +275,50 @@ pub fn masked_context(line: &[u8], spans: &[(usize, usize)], focus: usize) -> St
             continue;
         }
         if focus_char.is_none() && focus < s {
-            focus_char = Some(out.chars().count() + char_len(&line[last..focus.max(last)]));
+            focus_char = Some(out_chars + char_len(&line[last..focus.max(last)]));
         }
-        out.push_str(&String::from_utf8_lossy(&line[last..s]));
+        let plain = String::from_utf8_lossy(&line[last..s]);
+        out_chars += char_count(&plain);
+        out.push_str(&plain);
         if focus_char.is_none() && focus < e {
-            focus_char = Some(out.chars().count());
+            focus_char = Some(out_chars);
         }
-        out.push_str(&mask(&String::from_utf8_lossy(&line[s..e])));
+        let masked = mask(&String::from_utf8_lossy(&line[s..e]));
+        out_chars += char_count(&masked);
+        out.push_str(&masked);
         last = e;
     }
-    let focus_char = focus_char.unwrap_or_else(|| {
-        out.chars().count() + char_len(&line[last..focus.clamp(last, line.len())])
-    });
+    let focus_char = focus_char
+        .unwrap_or_else(|| out_chars + char_len(&line[last..focus.clamp(last, line.len())]));
     out.push_str(&String::from_utf8_lossy(&line[last..]));
     let text = sanitize(out.trim_end_matches(['\r', '\n']));
-    let total = text.chars().count();
+    let total = char_count(&text);
     if total <= CONTEXT_CHARS {
         return text;
     }
     let start = focus_char
         .saturating_sub(CONTEXT_CHARS / 3)
         .min(total - CONTEXT_CHARS);
+    if total == text.len() {
+        // ASCII: characters are bytes.
+        return text[start..start + CONTEXT_CHARS].to_string();
+    }
     text.chars().skip(start).take(CONTEXT_CHARS).collect()
 }
 
+/// Characters in `s` (its length when it is ASCII).
+fn char_count(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
 fn char_len(bytes: &[u8]) -> usize {
+    if bytes.is_ascii() {
+        return bytes.len();
+    }
     String::from_utf8_lossy(bytes).chars().count()
 }
 

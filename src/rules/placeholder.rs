@@ -31,8 +31,43 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "guest",
 ];
 
+/// What a byte means to the scan for `...`, `***`, `{{`, `…`, `EXAMPLE` and runs of `x`.
+const PLAIN: u8 = 0;
+const SEP: u8 = 1;
+const DOT: u8 = 2;
+const STAR: u8 = 3;
+const BRACE: u8 = 4;
+const E2: u8 = 5;
+const UPPER_E: u8 = 6;
+const X: u8 = 7;
+
+static CLASS: [u8; 256] = {
+    let mut t = [PLAIN; 256];
+    let seps = b"[]()<>-_:";
+    let mut i = 0;
+    while i < seps.len() {
+        t[seps[i] as usize] = SEP;
+        i += 1;
+    }
+    t[b'.' as usize] = DOT;
+    t[b'*' as usize] = STAR;
+    t[b'{' as usize] = BRACE;
+    t[0xE2] = E2;
+    t[b'E' as usize] = UPPER_E;
+    t[b'x' as usize] = X;
+    t[b'X' as usize] = X;
+    t
+};
+
+fn is_sep(b: u8) -> bool {
+    matches!(
+        b,
+        b'[' | b']' | b'(' | b')' | b'<' | b'>' | b'-' | b'_' | b'.' | b':'
+    )
+}
+
 /// Whether `value` is a placeholder rather than a credential. Runs once per candidate
-/// secret: one pass over the bytes, no allocation.
+/// secret: a table-driven pass over the bytes, no allocation.
 pub fn is_placeholder(value: &[u8]) -> bool {
     let trimmed = trim_quotes(value);
     if trimmed.is_empty() {
@@ -49,48 +84,75 @@ pub fn is_placeholder(value: &[u8]) -> bool {
     {
         return true;
     }
-    let is_sep = |b: u8| {
-        matches!(
-            b,
-            b'[' | b']' | b'(' | b')' | b'<' | b'>' | b'-' | b'_' | b'.' | b':'
-        )
-    };
-    let mut prev = 0u8;
-    let (mut dots, mut stars, mut xs) = (0, 0, 0);
-    let mut first = None;
-    let (mut all_same, mut all_x) = (true, true);
-    let mut core_len = 0usize;
-    let mut word = [0u8; 16];
+    // Runs anywhere: "...", "***", "{{var}}", "${VAR}", "…", "EXAMPLE", six x (separators
+    // between them do not break a run of x).
+    let (mut dots, mut stars, mut xs) = (0u32, 0u32, 0u32);
     for (i, &b) in trimmed.iter().enumerate() {
-        dots = if b == b'.' { dots + 1 } else { 0 };
-        stars = if b == b'*' { stars + 1 } else { 0 };
-        if dots >= 3 || stars >= 3 || ((b == b'{') && (prev == b'{' || prev == b'$')) {
-            return true; // "...", "***", "{{var}}", "${VAR}"
+        match CLASS[b as usize] {
+            PLAIN => (dots, stars, xs) = (0, 0, 0),
+            SEP => (dots, stars) = (0, 0),
+            DOT => {
+                (dots, stars) = (dots + 1, 0);
+                if dots >= 3 {
+                    return true;
+                }
+            }
+            STAR => {
+                (dots, stars, xs) = (0, stars + 1, 0);
+                if stars >= 3 {
+                    return true;
+                }
+            }
+            BRACE => {
+                (dots, stars, xs) = (0, 0, 0);
+                if i > 0 && matches!(trimmed[i - 1], b'{' | b'$') {
+                    return true;
+                }
+            }
+            E2 => {
+                (dots, stars, xs) = (0, 0, 0);
+                if trimmed.get(i + 1..i + 3) == Some(&[0x80, 0xA6]) {
+                    return true; // "…"
+                }
+            }
+            UPPER_E => {
+                (dots, stars, xs) = (0, 0, 0);
+                if trimmed[i..].starts_with(b"EXAMPLE") {
+                    return true; // AWS's documented example credentials
+                }
+            }
+            _ => {
+                (dots, stars, xs) = (0, 0, xs + 1);
+                if xs >= 6 {
+                    return true;
+                }
+            }
         }
-        if b == 0xE2 && trimmed.get(i + 1..i + 3) == Some(&[0x80, 0xA6]) {
-            return true; // "…"
-        }
-        if b == b'E' && trimmed[i..].starts_with(b"EXAMPLE") {
-            return true; // AWS's documented example credentials
-        }
-        prev = b;
-        if is_sep(b) {
-            continue;
-        }
-        xs = if b == b'x' || b == b'X' { xs + 1 } else { 0 };
-        if xs >= 6 {
-            return true;
-        }
-        all_x &= matches!(b, b'x' | b'X' | b'*');
-        all_same &= *first.get_or_insert(b) == b;
+    }
+    // The core: the value without separators.
+    let mut core = trimmed.iter().copied().filter(|&b| !is_sep(b));
+    let Some(first) = core.next() else {
+        return true; // nothing but separators
+    };
+    // Runs of x or *, one character repeated (0000000000).
+    if core.clone().all(|b| b == first)
+        || std::iter::once(first)
+            .chain(core.clone())
+            .all(|b| matches!(b, b'x' | b'X' | b'*'))
+    {
+        return true;
+    }
+    let mut word = [0u8; 16];
+    word[0] = first.to_ascii_lowercase();
+    let mut core_len = 1;
+    for b in core {
         if core_len < word.len() {
             word[core_len] = b.to_ascii_lowercase();
         }
         core_len += 1;
-    }
-    // Nothing but separators, runs of x or *, one character repeated (0000000000).
-    if core_len == 0 || all_x || all_same {
-        return true;
+        if core_len > word.len() {
+            break;
+        }
     }
     let lower = &word[..core_len.min(word.len())];
     if core_len <= word.len() && PLACEHOLDER_WORDS.iter().any(|w| lower == w.as_bytes()) {
