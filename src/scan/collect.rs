@@ -1,13 +1,14 @@
 //! Groups matches into one entry per distinct (rule, secret): a count and the first
-//! sample locations. Each job groups locally; groups merge into the scan's total.
+//! sample locations. Every job adds to one table shared by the scan (sharded locks), so a
+//! secret seen by many jobs is described (context, analysis) once, not once per job.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use super::blob::{HitSink, Position};
 use crate::analyze::cookie;
 use crate::analyze::jwt::{self, JwtAnalysis};
-use crate::engine::{Engine, WindowHits};
+use crate::engine::{Engine, RawMatch, WindowHits};
 use crate::report::finding::{MAX_LOCATIONS, fingerprint, mask, masked_context};
 use crate::rules::{Severity, Validator};
 
@@ -42,6 +43,9 @@ pub struct Group {
     pub count: u64,
     /// The earliest samples, in (file, offset) order.
     pub samples: Vec<Sample>,
+    /// The order of the last sample once there are [`MAX_LOCATIONS`]: a later occurrence is
+    /// only counted (checked here, without reading the samples).
+    full_after: Option<(u32, u32, u64)>,
     /// The masked line of `samples[0]`.
     pub context: String,
     /// The rule's severity, raised or lowered by analysis (a live or an expired token).
@@ -52,18 +56,29 @@ pub struct Group {
 }
 
 impl Group {
-    /// Add another group of the same fingerprint.
-    pub fn absorb(&mut self, other: Group) {
-        self.count += other.count;
-        let other_first = other.samples.first().map(Sample::order);
-        let mine_first = self.samples.first().map(Sample::order);
-        if other_first.is_some() && (mine_first.is_none() || other_first < mine_first) {
-            self.context = other.context;
+    /// Keep `sample` if it is among the [`MAX_LOCATIONS`] earliest; returns whether it
+    /// became the first (its line is then the context).
+    fn add_sample(&mut self, sample: Sample) -> bool {
+        let order = sample.order();
+        if self.samples.len() >= MAX_LOCATIONS
+            && self
+                .samples
+                .last()
+                .is_some_and(|last| last.order() <= order)
+        {
+            return false;
         }
-        self.samples.extend(other.samples);
-        self.samples.sort_by_key(Sample::order);
-        self.samples.truncate(MAX_LOCATIONS);
-        self.samples.shrink_to(MAX_LOCATIONS);
+        let at = self.samples.partition_point(|s| s.order() <= order);
+        self.samples.truncate(MAX_LOCATIONS - 1);
+        if self.samples.len() == self.samples.capacity() {
+            // Grow one at a time: doubling would leave room for 16 samples of 10.
+            self.samples.reserve_exact(1);
+        }
+        self.samples.insert(at.min(self.samples.len()), sample);
+        if self.samples.len() >= MAX_LOCATIONS {
+            self.full_after = self.samples.last().map(Sample::order);
+        }
+        at == 0
     }
 }
 
@@ -72,13 +87,43 @@ pub const ALLOW_MARKER: &[u8] = b"leakhound:allow";
 
 pub type Groups = HashMap<[u8; 32], Group>;
 
+/// Lock shards of the scan's table (a power of two): threads rarely wait on each other.
+const SHARDS: usize = 64;
+
+/// The scan's groups, shared by every job.
+pub struct SharedGroups {
+    shards: Vec<Mutex<Groups>>,
+}
+
+impl Default for SharedGroups {
+    fn default() -> Self {
+        SharedGroups {
+            shards: (0..SHARDS).map(|_| Mutex::new(Groups::new())).collect(),
+        }
+    }
+}
+
+impl SharedGroups {
+    fn shard(&self, fp: &[u8; 32]) -> &Mutex<Groups> {
+        &self.shards[fp[0] as usize % SHARDS]
+    }
+
+    /// The tables, one per shard (`None` if a scan thread panicked holding one).
+    pub fn into_tables(self) -> Option<Vec<Groups>> {
+        self.shards
+            .into_iter()
+            .map(|m| m.into_inner().ok())
+            .collect()
+    }
+}
+
 /// Collects one job's matches.
 pub struct JobCollector<'e> {
     engine: &'e Engine,
     file: u32,
     job: u32,
     show_secrets: bool,
-    pub groups: Groups,
+    groups: &'e SharedGroups,
     spans: Vec<(usize, usize)>,
     part: u32,
     member: Option<Arc<str>>,
@@ -90,13 +135,19 @@ pub struct JobCollector<'e> {
 }
 
 impl<'e> JobCollector<'e> {
-    pub fn new(engine: &'e Engine, file: u32, job: u32, show_secrets: bool) -> Self {
+    pub fn new(
+        engine: &'e Engine,
+        groups: &'e SharedGroups,
+        file: u32,
+        job: u32,
+        show_secrets: bool,
+    ) -> Self {
         JobCollector {
             engine,
             file,
             job,
             show_secrets,
-            groups: HashMap::new(),
+            groups,
             spans: Vec::new(),
             part: 0,
             member: None,
@@ -113,6 +164,37 @@ impl<'e> JobCollector<'e> {
         self.member = member;
         self.binary = binary;
         self.allowed = allowed;
+    }
+}
+
+/// The attributes missing from the cookie of match `m`: they follow the cookie on its line
+/// (up to a JSON string's end).
+fn cookie_weaknesses(hits: &WindowHits<'_>, m: &RawMatch, now: i64) -> Vec<String> {
+    let rest = &hits.buf[m.start..hits.line.end.max(m.end)];
+    let end = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
+    cookie::weaknesses(&rest[..end], now)
+}
+
+impl JobCollector<'_> {
+    /// The masked line of match `m`: every secret found on the line is masked, not only
+    /// this one (a multi-line secret extends the line to its end).
+    fn context(&mut self, hits: &WindowHits<'_>, m: &RawMatch) -> String {
+        let rules = self.engine.rules().rules();
+        let line_start = hits.line.start;
+        let line_end = hits
+            .matches
+            .iter()
+            .map(|o| o.end)
+            .fold(hits.line.end, usize::max);
+        self.spans.clear();
+        self.spans.extend(
+            hits.matches
+                .iter()
+                .filter(|o| o.start >= line_start && rules[o.rule as usize].spec.masked)
+                .map(|o| (o.start - line_start, o.end - line_start)),
+        );
+        let line = &hits.buf[line_start..line_end];
+        masked_context(line, &self.spans, m.start - line_start)
     }
 }
 
@@ -139,32 +221,24 @@ impl HitSink for JobCollector<'_> {
                 column: (!self.binary).then_some(pos.column),
                 offset: pos.offset,
             };
-            if let Some(group) = self.groups.get_mut(&fp) {
+            let groups = self.groups;
+            let Ok(mut table) = groups.shard(&fp).lock() else {
+                continue; // another scan thread panicked: the scan fails anyway
+            };
+            if let Some(group) = table.get_mut(&fp) {
                 group.count += 1;
-                if group.samples.len() < MAX_LOCATIONS {
-                    // Grow one at a time: doubling would leave room for 16 samples of 10.
-                    group.samples.reserve_exact(1);
-                    group.samples.push(sample);
+                if group.add_sample(sample) {
+                    // An earlier occurrence than any seen so far (another job's): its line
+                    // becomes the context (and says which cookie attributes are missing),
+                    // as in a scan on one thread.
+                    group.context = self.context(hits, m);
+                    if rule.spec.validate == Some(Validator::WeakSessionCookie) {
+                        group.notes = cookie_weaknesses(hits, m, self.engine.now());
+                    }
                 }
                 continue;
             }
-            // The context masks every secret found on the line, not only this one (a
-            // multi-line secret extends the line to its end).
-            let line_start = hits.line.start;
-            let line_end = hits
-                .matches
-                .iter()
-                .map(|o| o.end)
-                .fold(hits.line.end, usize::max);
-            self.spans.clear();
-            self.spans.extend(
-                hits.matches
-                    .iter()
-                    .filter(|o| o.start >= line_start && rules[o.rule as usize].spec.masked)
-                    .map(|o| (o.start - line_start, o.end - line_start)),
-            );
-            let line = &hits.buf[line_start..line_end];
-            let context = masked_context(line, &self.spans, m.start - line_start);
+            let context = self.context(hits, m);
             let text = String::from_utf8_lossy(secret);
             let now = self.engine.now();
             let analysis = jwt::analyze(secret, now);
@@ -175,17 +249,14 @@ impl HitSink for JobCollector<'_> {
                 notes = a.notes();
             }
             if rule.spec.validate == Some(Validator::WeakSessionCookie) {
-                // The attributes follow the cookie on its line (up to a JSON string's end).
-                let rest = &hits.buf[m.start..hits.line.end.max(m.end)];
-                let end = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
-                notes = cookie::weaknesses(&rest[..end], now);
+                notes = cookie_weaknesses(hits, m, now);
             }
             let shown = if rule.spec.masked {
                 mask(&text)
             } else {
                 text.to_string()
             };
-            self.groups.insert(
+            table.insert(
                 fp,
                 Group {
                     rule: m.rule,
@@ -194,6 +265,7 @@ impl HitSink for JobCollector<'_> {
                     secret: self.show_secrets.then(|| text.into_owned()),
                     count: 1,
                     samples: vec![sample],
+                    full_after: None,
                     context,
                     severity,
                     analysis: analysis
@@ -201,23 +273,6 @@ impl HitSink for JobCollector<'_> {
                     notes,
                 },
             );
-        }
-    }
-}
-
-/// Merge `from` into `into`.
-pub fn merge(into: &mut Groups, from: Groups) {
-    if into.is_empty() {
-        // Take the table as it is: no second copy of every group while moving them.
-        *into = from;
-        return;
-    }
-    for (fp, group) in from {
-        match into.get_mut(&fp) {
-            Some(existing) => existing.absorb(group),
-            None => {
-                into.insert(fp, group);
-            }
         }
     }
 }

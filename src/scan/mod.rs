@@ -7,7 +7,6 @@ mod job;
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
@@ -25,7 +24,7 @@ use crate::source::Remote;
 use crate::source::fs::{FileEntry, Listing, WalkOptions, build_excludes, walk};
 use crate::source::s3::{S3Options, S3Source, S3Url};
 use blob::Workspace;
-use collect::{Groups, JobCollector, merge};
+use collect::{Groups, JobCollector, SharedGroups};
 use job::{Job, JobResult, plan_jobs, run_job};
 
 /// A file at least this large is cut into segments scanned in parallel.
@@ -147,7 +146,7 @@ pub fn run(engine: &Engine, config: &ScanConfig, progress: &Progress) -> Result<
     // read at once (`--s3-concurrency`), each on a thread of its own pool.
     let (remote_jobs, local_jobs): (Vec<usize>, Vec<usize>) =
         (0..jobs.len()).partition(|&i| files[jobs[i].file as usize].remote.is_some());
-    let total: Mutex<Groups> = Mutex::new(Groups::new());
+    let total = SharedGroups::default();
     let work = JobContext {
         engine,
         config,
@@ -176,8 +175,8 @@ pub fn run(engine: &Engine, config: &ScanConfig, progress: &Progress) -> Result<
         results[index] = result;
     }
     let groups = total
-        .into_inner()
-        .map_err(|_| Error::Engine("a scan thread panicked".into()))?;
+        .into_tables()
+        .ok_or_else(|| Error::Engine("a scan thread panicked".into()))?;
     let mut report = build_report(
         engine,
         &listing,
@@ -213,7 +212,7 @@ struct JobContext<'a> {
     jobs: &'a [Job],
     remote: Option<&'a dyn Remote>,
     progress: &'a Progress,
-    total: &'a Mutex<Groups>,
+    total: &'a SharedGroups,
 }
 
 impl JobContext<'_> {
@@ -245,7 +244,13 @@ impl JobContext<'_> {
         let (engine, config) = (self.engine, self.config);
         let job = &self.jobs[index];
         let file = &self.files[job.file as usize];
-        let mut collector = JobCollector::new(engine, job.file, index as u32, config.show_secrets);
+        let mut collector = JobCollector::new(
+            engine,
+            self.total,
+            job.file,
+            index as u32,
+            config.show_secrets,
+        );
         collector.set_leaf(0, None, false, config.allow.allows_path(&file.display));
         let mut result = run_job(
             engine,
@@ -264,11 +269,6 @@ impl JobContext<'_> {
         if job.last {
             self.progress.files_done.fetch_add(1, Ordering::Relaxed);
         }
-        if !collector.groups.is_empty()
-            && let Ok(mut total) = self.total.lock()
-        {
-            merge(&mut total, collector.groups);
-        }
         result
     }
 }
@@ -278,7 +278,7 @@ fn build_report(
     listing: &Listing,
     jobs: &[Job],
     results: &[JobResult],
-    groups: Groups,
+    groups: Vec<Groups>,
     allow: &Allow,
     elapsed: f64,
 ) -> Report {
@@ -343,7 +343,8 @@ fn build_report(
         .map(|f| Arc::from(f.display.as_str()))
         .collect();
     let mut findings: Vec<(u32, u64, Finding)> = groups
-        .into_values()
+        .into_iter()
+        .flat_map(|table| table.into_values())
         .map(|g| {
             let rule = &rules[g.rule as usize];
             let text = &rule.text;
