@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::finding::{BucketAudit, ExposureSummary, Finding, Report, Summary};
@@ -26,17 +27,68 @@ struct Line<'a, T: Serialize> {
     body: &'a T,
 }
 
+/// Findings rendered (in parallel) before they are written: bounds the memory held.
+const BATCH: usize = 4096;
+/// Findings one thread renders into one buffer.
+const PART: usize = 128;
+/// Where the findings go in the document rendered without them.
+const EMPTY_FINDINGS: &[u8] = b"\"findings\": []";
+
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let doc = Document {
+    let doc = |findings| Document {
         tool: "leakhound",
         version: env!("CARGO_PKG_VERSION"),
-        findings: &report.findings,
+        findings,
         buckets: &report.buckets,
         exposure: &report.exposure,
         summary: &report.summary,
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    // The document without its findings, then the findings spliced in where the empty list
+    // is: the same bytes as one `to_writer_pretty`, but the findings (nearly all of a big
+    // report) are rendered on every core, each into a buffer of its own.
+    let frame = serde_json::to_vec_pretty(&doc(&[]))?;
+    let at = memchr::memmem::find(&frame, EMPTY_FINDINGS);
+    let Some(at) = at.filter(|_| !report.findings.is_empty()) else {
+        serde_json::to_writer_pretty(&mut *out, &doc(&report.findings))?;
+        return writeln!(out);
+    };
+    out.write_all(&frame[..at + EMPTY_FINDINGS.len() - 1])?;
+    for (b, batch) in report.findings.chunks(BATCH).enumerate() {
+        let parts = batch
+            .par_chunks(PART)
+            .enumerate()
+            .map(|(p, part)| {
+                let mut buf = Vec::with_capacity(part.len() * 2048);
+                let mut one = Vec::with_capacity(4096);
+                for (i, finding) in part.iter().enumerate() {
+                    let first = b == 0 && p == 0 && i == 0;
+                    buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+                    one.clear();
+                    serde_json::to_writer_pretty(&mut one, finding)?;
+                    indent(&one, &mut buf);
+                }
+                Ok(buf)
+            })
+            .collect::<io::Result<Vec<Vec<u8>>>>()?;
+        for part in parts {
+            out.write_all(&part)?;
+        }
+    }
+    out.write_all(b"\n  ]")?;
+    out.write_all(&frame[at + EMPTY_FINDINGS.len()..])?;
     writeln!(out)
+}
+
+/// Copy a value rendered at the top level as if it were an element of the findings list
+/// (two levels deeper). Rendered JSON has no raw newline inside a string.
+fn indent(value: &[u8], out: &mut Vec<u8>) {
+    let mut rest = value;
+    while let Some(i) = memchr::memchr(b'\n', rest) {
+        out.extend_from_slice(&rest[..=i]);
+        out.extend_from_slice(b"    ");
+        rest = &rest[i + 1..];
+    }
+    out.extend_from_slice(rest);
 }
 
 /// One object a line, each with its `type`: findings, then buckets audited (`bucket`), then
