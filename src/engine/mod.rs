@@ -60,12 +60,24 @@ impl RuleMask {
     }
 }
 
+/// A candidate whose captures were not run: its match shows that its secret overlaps a
+/// stronger rule's (so it loses). Its secret lies in `lo..hi`.
+#[derive(Debug, Clone, Copy)]
+struct Deferred {
+    rule: u32,
+    /// Where its match starts (the captures are run from there when needed).
+    at: usize,
+    lo: usize,
+    hi: usize,
+}
+
 /// Per-thread scratch space, reused across windows and blobs.
 #[derive(Debug)]
 pub struct Scratch {
     selected: Vec<bool>,
     selected_list: Vec<u32>,
     matches: Vec<RawMatch>,
+    deferred: Vec<Deferred>,
     recent: Vec<RawMatch>,
     recent_end: usize,
     locs: Vec<CaptureLocations>,
@@ -175,6 +187,7 @@ impl Engine {
             selected: vec![false; self.rules.len()],
             selected_list: Vec::new(),
             matches: Vec::new(),
+            deferred: Vec::new(),
             recent: Vec::new(),
             recent_end: 0,
             locs: self
@@ -263,12 +276,19 @@ impl Engine {
         }
     }
 
+    /// How rules rank where their secrets overlap: higher priority first, then the earlier.
+    fn rank(&self, rule: u32) -> (i32, std::cmp::Reverse<u32>) {
+        (
+            self.rules.rules()[rule as usize].spec.priority,
+            std::cmp::Reverse(rule),
+        )
+    }
+
     /// Where secrets of two rules overlap, keep the higher-priority rule's (the earlier on ties).
     fn drop_overlaps(&self, matches: &mut Vec<RawMatch>) {
         if matches.len() < 2 {
             return;
         }
-        let priority = |m: &RawMatch| self.rules.rules()[m.rule as usize].spec.priority;
         let mut keep = vec![true; matches.len()];
         for i in 0..matches.len() {
             for j in i + 1..matches.len() {
@@ -276,8 +296,7 @@ impl Engine {
                 if a.rule == b.rule || a.end <= b.start || b.end <= a.start {
                     continue;
                 }
-                let a_wins = (priority(a), std::cmp::Reverse(a.rule))
-                    >= (priority(b), std::cmp::Reverse(b.rule));
+                let a_wins = self.rank(a.rule) >= self.rank(b.rule);
                 if a_wins {
                     keep[j] = false;
                 } else {
@@ -287,6 +306,56 @@ impl Engine {
         }
         let mut k = keep.iter();
         matches.retain(|_| k.next().copied().unwrap_or(true));
+    }
+
+    /// Run rule `r`'s captures on its match at `at` (in `buf[..win_end]`) and keep its secret.
+    fn capture(
+        &self,
+        buf: &[u8],
+        r: u32,
+        win_end: usize,
+        at: usize,
+        line_start: usize,
+        scratch: &mut Scratch,
+    ) {
+        let rule = &self.rules.rules()[r as usize];
+        let window = &buf[..win_end];
+        let locs = &mut scratch.locs[r as usize];
+        let Some(m) = rule.regex.captures_read_at(locs, window, at) else {
+            return;
+        };
+        let Some((s, e)) = locs.get(rule.secret_group) else {
+            return;
+        };
+        self.keep(buf, r, (s, e), m.range(), line_start, scratch);
+    }
+
+    /// Keep rule `r`'s secret `s..e` (of the match `whole`) if the rule accepts it and no
+    /// earlier window of the line reported it.
+    fn keep(
+        &self,
+        buf: &[u8],
+        r: u32,
+        (s, e): (usize, usize),
+        whole: Range<usize>,
+        line_start: usize,
+        scratch: &mut Scratch,
+    ) {
+        let rule = &self.rules.rules()[r as usize];
+        if e <= s || !rule.accepts(&buf[s..e], &buf[whole], self.now) {
+            return;
+        }
+        let found = RawMatch {
+            rule: r,
+            start: s,
+            end: e,
+        };
+        if line_start < scratch.recent_end && scratch.recent.contains(&found) {
+            return;
+        }
+        if !scratch.matches.contains(&found) {
+            scratch.matches.push(found);
+        }
     }
 
     /// Run the rules owning the keywords around `at`; returns where the scan resumes.
@@ -335,11 +404,17 @@ impl Engine {
                 }
             }
         }
-        scratch.selected_list.sort_unstable();
+        // Strongest rules first, so that a weaker rule's candidate can be seen to lose
+        // before its captures are run (the outcome does not depend on the order).
+        scratch
+            .selected_list
+            .sort_unstable_by_key(|&r| std::cmp::Reverse(self.rank(r)));
 
         scratch.matches.clear();
+        scratch.deferred.clear();
         let mut dropped_at_edge = false;
-        for &r in &scratch.selected_list {
+        for i in 0..scratch.selected_list.len() {
+            let r = scratch.selected_list[i];
             let rule = &self.rules.rules()[r as usize];
             let (win_start, win_end) = if rule.spec.multiline {
                 (line_start, buf.len().min(at + MULTILINE_CAP))
@@ -347,10 +422,23 @@ impl Engine {
                 (line_start, line_end)
             };
             let window = &buf[..win_end];
-            let locs = &mut scratch.locs[r as usize];
+            let trusted_end = if rule.spec.multiline {
+                win_end
+            } else {
+                trusted.end
+            };
             let mut from = win_start;
             while from <= window.len() {
-                let Some(m) = rule.regex.captures_read_at(locs, window, from) else {
+                // With bounds the overall match comes first (no captures); otherwise the
+                // captures give it.
+                let m = match rule.secret_bounds {
+                    Some(_) => rule.regex.find_at(window, from),
+                    None => {
+                        rule.regex
+                            .captures_read_at(&mut scratch.locs[r as usize], window, from)
+                    }
+                };
+                let Some(m) = m else {
                     break;
                 };
                 from = if m.end() > m.start() {
@@ -358,14 +446,11 @@ impl Engine {
                 } else {
                     m.end() + 1
                 };
-                let Some((s, e)) = locs.get(rule.secret_group) else {
+                if rule.secret_bounds.is_none()
+                    && scratch.locs[r as usize].get(rule.secret_group).is_none()
+                {
                     continue;
-                };
-                let trusted_end = if rule.spec.multiline {
-                    win_end
-                } else {
-                    trusted.end
-                };
+                }
                 if m.start() >= trusted.start && m.end() > trusted_end {
                     dropped_at_edge = true;
                     continue;
@@ -375,23 +460,56 @@ impl Engine {
                 if rule.spec.multiline && m.start() > line_end {
                     break;
                 }
-                if e <= s
-                    || m.start() < trusted.start
-                    || !rule.accepts(&buf[s..e], &buf[m.start()..m.end()], self.now)
-                {
+                if m.start() < trusted.start {
                     continue;
                 }
-                let found = RawMatch {
-                    rule: r,
-                    start: s,
-                    end: e,
+                if let Some(b) = rule.secret_bounds {
+                    let (lo, hi) = (m.start() + b.prefix, m.end().saturating_sub(b.suffix));
+                    let len = b.len.max(1);
+                    // The secret (len bytes or more, within lo..hi) cannot avoid a stronger
+                    // rule's secret: it would be dropped. Its captures wait until they matter.
+                    let loses = scratch.matches.iter().any(|h| {
+                        h.rule != r
+                            && self.rank(h.rule) > self.rank(r)
+                            && h.start.saturating_sub(lo) < len
+                            && hi.saturating_sub(h.end) < len
+                    });
+                    if loses {
+                        scratch.deferred.push(Deferred {
+                            rule: r,
+                            at: m.start(),
+                            lo,
+                            hi,
+                        });
+                        continue;
+                    }
+                }
+                match scratch.locs[r as usize].get(rule.secret_group) {
+                    Some(secret) if rule.secret_bounds.is_none() => {
+                        self.keep(buf, r, secret, m.range(), line_start, scratch)
+                    }
+                    _ => self.capture(buf, r, win_end, m.start(), line_start, scratch),
+                }
+            }
+        }
+        // A deferred candidate matters only where it could drop a weaker one: run its
+        // captures there, so that the overlaps below come out as if it had never waited.
+        for d in 0..scratch.deferred.len() {
+            let g = scratch.deferred[d];
+            let matters = scratch.matches.iter().any(|c| {
+                c.rule != g.rule
+                    && self.rank(g.rule) > self.rank(c.rule)
+                    && c.start < g.hi
+                    && g.lo < c.end
+            });
+            if matters {
+                let rule = &self.rules.rules()[g.rule as usize];
+                let win_end = if rule.spec.multiline {
+                    buf.len().min(at + MULTILINE_CAP)
+                } else {
+                    line_end
                 };
-                if line_start < scratch.recent_end && scratch.recent.contains(&found) {
-                    continue;
-                }
-                if !scratch.matches.contains(&found) {
-                    scratch.matches.push(found);
-                }
+                self.capture(buf, g.rule, win_end, g.at, line_start, scratch);
             }
         }
         self.drop_overlaps(&mut scratch.matches);
