@@ -429,9 +429,16 @@ impl Engine {
             };
             let mut from = win_start;
             while from <= window.len() {
-                // With bounds the overall match comes first (no captures); otherwise the
+                // Where a stronger rule has a secret on the line, the overall match comes
+                // first (no captures): it may show that this candidate loses. Otherwise the
                 // captures give it.
-                let m = match rule.secret_bounds {
+                let bounds = rule.secret_bounds.filter(|_| {
+                    scratch
+                        .matches
+                        .iter()
+                        .any(|h| h.rule != r && self.rank(h.rule) > self.rank(r))
+                });
+                let m = match bounds {
                     Some(_) => rule.regex.find_at(window, from),
                     None => {
                         rule.regex
@@ -446,9 +453,7 @@ impl Engine {
                 } else {
                     m.end() + 1
                 };
-                if rule.secret_bounds.is_none()
-                    && scratch.locs[r as usize].get(rule.secret_group).is_none()
-                {
+                if bounds.is_none() && scratch.locs[r as usize].get(rule.secret_group).is_none() {
                     continue;
                 }
                 if m.start() >= trusted.start && m.end() > trusted_end {
@@ -463,7 +468,7 @@ impl Engine {
                 if m.start() < trusted.start {
                     continue;
                 }
-                if let Some(b) = rule.secret_bounds {
+                if let Some(b) = bounds {
                     let (lo, hi) = (m.start() + b.prefix, m.end().saturating_sub(b.suffix));
                     let len = b.len.max(1);
                     // The secret (len bytes or more, within lo..hi) cannot avoid a stronger
@@ -485,7 +490,7 @@ impl Engine {
                     }
                 }
                 match scratch.locs[r as usize].get(rule.secret_group) {
-                    Some(secret) if rule.secret_bounds.is_none() => {
+                    Some(secret) if bounds.is_none() => {
                         self.keep(buf, r, secret, m.range(), line_start, scratch)
                     }
                     _ => self.capture(buf, r, win_end, m.start(), line_start, scratch),
