@@ -342,9 +342,10 @@ fn build_report(
         .iter()
         .map(|f| Arc::from(f.display.as_str()))
         .collect();
+    // A dense log has a finding per distinct token: build them on every core.
     let mut findings: Vec<(u32, u64, Finding)> = groups
-        .into_iter()
-        .flat_map(|table| table.into_values())
+        .into_par_iter()
+        .flat_map_iter(|table| table.into_values())
         .map(|g| {
             let rule = &rules[g.rule as usize];
             let text = &rule.text;
@@ -389,12 +390,13 @@ fn build_report(
             (first.0, first.1, finding)
         })
         .collect();
-    findings.sort_by(|a, b| {
+    findings.par_sort_unstable_by(|a, b| {
         b.2.severity
             .cmp(&a.2.severity)
             .then(a.0.cmp(&b.0))
             .then(a.1.cmp(&b.1))
             .then(a.2.rule_id.cmp(&b.2.rule_id))
+            .then_with(|| a.2.fingerprint.cmp(&b.2.fingerprint))
     });
     let mut findings: Vec<Finding> = findings.into_iter().map(|(_, _, f)| f).collect();
     let mut suppressed = Vec::new();
