@@ -110,3 +110,92 @@ fn line<T: Serialize>(out: &mut dyn Write, kind: &'static str, body: &T) -> io::
     serde_json::to_writer(&mut *out, &Line { kind, body })?;
     writeln!(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::report::finding::{AuditCheck, Location};
+    use crate::rules::Severity;
+
+    fn finding(i: usize) -> Finding {
+        Finding {
+            rule_id: "jsessionid-cookie".into(),
+            rule_name: "JSESSIONID".into(),
+            category: "session-cookie".into(),
+            severity: Severity::High,
+            framework: (i % 2 == 0).then(|| "Java servlet session (JSESSIONID)".into()),
+            secret_masked: format!("8F{i:02}…7C"),
+            secret: None,
+            fingerprint: format!("{i:064x}"),
+            occurrences: i as u64 + 1,
+            locations: vec![Location {
+                path: format!("logs/ü-{i}.log!member\n\"x\"").into(),
+                line: Some(i as u64),
+                column: Some(1),
+                offset: 10,
+            }],
+            context: "Cookie: JSESSIONID=8F3A…7C\ttab \u{1b}[31m".into(),
+            analysis: None,
+            notes: if i % 3 == 0 {
+                vec!["long-lived token".into()]
+            } else {
+                Vec::new()
+            },
+            description: "A servlet session id.".into(),
+            remediation: "Rotate it.".into(),
+            references: Arc::from(["https://example.com/a".to_string()]),
+            exposure: None,
+        }
+    }
+
+    fn whole(report: &Report) -> Vec<u8> {
+        let doc = Document {
+            tool: "leakhound",
+            version: env!("CARGO_PKG_VERSION"),
+            findings: &report.findings,
+            buckets: &report.buckets,
+            exposure: &report.exposure,
+            summary: &report.summary,
+        };
+        let mut out = serde_json::to_vec_pretty(&doc).expect("renders");
+        out.push(b'\n');
+        out
+    }
+
+    /// The findings rendered in parallel pieces give the same bytes as one document, for
+    /// no finding, one, a part, and more than a batch; with and without buckets.
+    #[test]
+    fn spliced_findings_are_the_same_document() {
+        for n in [0, 1, PART - 1, PART + 1, BATCH + 3] {
+            for with_bucket in [false, true] {
+                let mut report = Report {
+                    findings: (0..n).map(finding).collect(),
+                    summary: Summary::default(),
+                    suppressed: Vec::new(),
+                    buckets: Vec::new(),
+                    exposure: Vec::new(),
+                };
+                report.summary.findings = n as u64;
+                if with_bucket {
+                    report.buckets.push(BucketAudit {
+                        bucket: "logs".into(),
+                        region: "us-east-1".into(),
+                        verdict: "public-read".into(),
+                        checks: vec![AuditCheck {
+                            id: "acl-public-read".into(),
+                            severity: Severity::High,
+                            title: "findings: []".into(),
+                            evidence: "\"findings\": []".into(),
+                            remediation: "Remove the grant.".into(),
+                        }],
+                    });
+                }
+                let mut out = Vec::new();
+                render(&report, &mut out).expect("renders");
+                assert!(out == whole(&report), "{n} findings, bucket {with_bucket}");
+            }
+        }
+    }
+}

@@ -43,9 +43,6 @@ pub struct Group {
     pub count: u64,
     /// The earliest samples, in (file, offset) order.
     pub samples: Vec<Sample>,
-    /// The order of the last sample once there are [`MAX_LOCATIONS`]: a later occurrence is
-    /// only counted (checked here, without reading the samples).
-    full_after: Option<(u32, u32, u64)>,
     /// The masked line of `samples[0]`.
     pub context: String,
     /// The rule's severity, raised or lowered by analysis (a live or an expired token).
@@ -75,9 +72,6 @@ impl Group {
             self.samples.reserve_exact(1);
         }
         self.samples.insert(at.min(self.samples.len()), sample);
-        if self.samples.len() >= MAX_LOCATIONS {
-            self.full_after = self.samples.last().map(Sample::order);
-        }
         at == 0
     }
 }
@@ -265,7 +259,6 @@ impl HitSink for JobCollector<'_> {
                     secret: self.show_secrets.then(|| text.into_owned()),
                     count: 1,
                     samples: vec![sample],
-                    full_after: None,
                     context,
                     severity,
                     analysis: analysis
