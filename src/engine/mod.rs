@@ -76,6 +76,8 @@ struct Deferred {
 pub struct Scratch {
     selected: Vec<bool>,
     selected_list: Vec<u32>,
+    /// Per selected rule: where its first keyword starts in the window.
+    first_keyword: Vec<usize>,
     matches: Vec<RawMatch>,
     deferred: Vec<Deferred>,
     recent: Vec<RawMatch>,
@@ -186,6 +188,7 @@ impl Engine {
         Scratch {
             selected: vec![false; self.rules.len()],
             selected_list: Vec::new(),
+            first_keyword: vec![0; self.rules.len()],
             matches: Vec::new(),
             deferred: Vec::new(),
             recent: Vec::new(),
@@ -396,11 +399,18 @@ impl Engine {
             scratch.selected[r as usize] = false;
         }
         scratch.selected_list.clear();
+        let keywords_at = line_start.max(select_from);
         for kw in self.selector.find_overlapping_iter(Input::new(keywords)) {
+            let kw_start = keywords_at + kw.start();
             for &r in &self.keyword_rules[kw.pattern().as_usize()] {
                 if !scratch.selected[r as usize] && mask.allows(r as usize) {
                     scratch.selected[r as usize] = true;
                     scratch.selected_list.push(r);
+                    scratch.first_keyword[r as usize] = kw_start;
+                } else {
+                    // Overlapping matches come in order of their ends, not their starts.
+                    let first = &mut scratch.first_keyword[r as usize];
+                    *first = (*first).min(kw_start);
                 }
             }
         }
@@ -427,7 +437,12 @@ impl Engine {
             } else {
                 trusted.end
             };
-            let mut from = win_start;
+            // A match holding a keyword (as the regex shows) starts at most `lead` bytes
+            // before the rule's first keyword on the line: no need to search the bytes before.
+            let mut from = match rule.keyword_lead {
+                Some(lead) => win_start.max(scratch.first_keyword[r as usize].saturating_sub(lead)),
+                None => win_start,
+            };
             while from <= window.len() {
                 // Where a stronger rule has a secret on the line, the overall match comes
                 // first (no captures): it may show that this candidate loses. Otherwise the

@@ -54,23 +54,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     };
     out.write_all(&frame[..at + EMPTY_FINDINGS.len() - 1])?;
     for (b, batch) in report.findings.chunks(BATCH).enumerate() {
-        let parts = batch
-            .par_chunks(PART)
-            .enumerate()
-            .map(|(p, part)| {
-                let mut buf = Vec::with_capacity(part.len() * 2048);
-                let mut one = Vec::with_capacity(4096);
-                for (i, finding) in part.iter().enumerate() {
-                    let first = b == 0 && p == 0 && i == 0;
-                    buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-                    one.clear();
-                    serde_json::to_writer_pretty(&mut one, finding)?;
-                    indent(&one, &mut buf);
-                }
-                Ok(buf)
-            })
-            .collect::<io::Result<Vec<Vec<u8>>>>()?;
-        for part in parts {
+        for part in render_batch(b, batch)? {
             out.write_all(&part)?;
         }
     }
@@ -79,16 +63,43 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
-/// Copy a value rendered at the top level as if it were an element of the findings list
-/// (two levels deeper). Rendered JSON has no raw newline inside a string.
-fn indent(value: &[u8], out: &mut Vec<u8>) {
-    let mut rest = value;
-    while let Some(i) = memchr::memchr(b'\n', rest) {
-        out.extend_from_slice(&rest[..=i]);
-        out.extend_from_slice(b"    ");
-        rest = &rest[i + 1..];
+/// Batch `b` of the findings as list elements, in parts rendered on every core.
+fn render_batch(b: usize, batch: &[Finding]) -> io::Result<Vec<Vec<u8>>> {
+    batch
+        .par_chunks(PART)
+        .enumerate()
+        .map(|(p, part)| {
+            let mut buf = Vec::with_capacity(part.len() * 2048);
+            for (i, finding) in part.iter().enumerate() {
+                let first = b == 0 && p == 0 && i == 0;
+                buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+                serde_json::to_writer_pretty(Nested(&mut buf), finding)?;
+            }
+            Ok(buf)
+        })
+        .collect()
+}
+
+/// Writes a value rendered at the top level as if it were an element of the findings list
+/// (two levels deeper): every line break gains the indentation. Rendered JSON has no raw
+/// newline inside a string, so only the formatter's line breaks are touched.
+struct Nested<'a>(&'a mut Vec<u8>);
+
+impl Write for Nested<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let mut rest = bytes;
+        while let Some(i) = memchr::memchr(b'\n', rest) {
+            self.0.extend_from_slice(&rest[..=i]);
+            self.0.extend_from_slice(b"    ");
+            rest = &rest[i + 1..];
+        }
+        self.0.extend_from_slice(rest);
+        Ok(bytes.len())
     }
-    out.extend_from_slice(rest);
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// One object a line, each with its `type`: findings, then buckets audited (`bucket`), then
@@ -125,7 +136,7 @@ mod tests {
             rule_name: "JSESSIONID".into(),
             category: "session-cookie".into(),
             severity: Severity::High,
-            framework: (i % 2 == 0).then(|| "Java servlet session (JSESSIONID)".into()),
+            framework: i.is_multiple_of(2).then(|| "Java servlet session (JSESSIONID)".into()),
             secret_masked: format!("8F{i:02}…7C"),
             secret: None,
             fingerprint: format!("{i:064x}"),
@@ -138,7 +149,7 @@ mod tests {
             }],
             context: "Cookie: JSESSIONID=8F3A…7C\ttab \u{1b}[31m".into(),
             analysis: None,
-            notes: if i % 3 == 0 {
+            notes: if i.is_multiple_of(3) {
                 vec!["long-lived token".into()]
             } else {
                 Vec::new()

@@ -5,9 +5,11 @@
 
 mod check;
 pub mod placeholder;
+mod shape;
 pub mod validate;
 
 pub use check::{CheckReport, RuleCheck, check_rules};
+pub use shape::SecretBounds;
 pub use validate::Validator;
 
 use std::fmt;
@@ -163,62 +165,14 @@ pub struct Rule {
     pub secret_group: usize,
     /// Where the secret must lie in every match, when the regex shows it (see [`SecretBounds`]).
     pub secret_bounds: Option<SecretBounds>,
+    /// How far before its first keyword a match can start, when the regex shows that every
+    /// match holds a keyword (see [`shape::keyword_lead`]): the search starts there.
+    pub keyword_lead: Option<usize>,
     pub allow: Vec<Regex>,
     pub allow_match: Vec<Regex>,
     pub paths: Option<GlobSet>,
     /// The texts every finding of the rule repeats, shared rather than copied per finding.
     pub text: RuleText,
-}
-
-/// What the regex's shape guarantees about the secret within any match `m`: it starts at
-/// least `prefix` bytes after `m.start()`, ends at least `suffix` bytes before `m.end()`,
-/// and is at least `len` bytes long. Lets the engine see, from the match alone, that a
-/// candidate overlaps a stronger rule's secret (and will be dropped) without its captures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SecretBounds {
-    pub prefix: usize,
-    pub suffix: usize,
-    pub len: usize,
-}
-
-impl SecretBounds {
-    /// From the parsed regex: the `secret` group must be on the top-level sequence (so that
-    /// every match goes through it once).
-    fn of(pattern: &str) -> Option<SecretBounds> {
-        let hir = regex_syntax::ParserBuilder::new()
-            .unicode(false)
-            .utf8(false)
-            .build()
-            .parse(pattern)
-            .ok()?;
-        Self::within(&hir)
-    }
-
-    fn within(hir: &regex_syntax::hir::Hir) -> Option<SecretBounds> {
-        use regex_syntax::hir::HirKind;
-        let has_secret = |h: &regex_syntax::hir::Hir| Self::within(h).is_some();
-        match hir.kind() {
-            HirKind::Capture(c) if c.name.as_deref() == Some("secret") => Some(SecretBounds {
-                prefix: 0,
-                suffix: 0,
-                len: c.sub.properties().minimum_len()?,
-            }),
-            HirKind::Capture(c) => Self::within(&c.sub),
-            HirKind::Concat(parts) => {
-                let i = parts.iter().position(has_secret)?;
-                let inner = Self::within(&parts[i])?;
-                let min = |hs: &[regex_syntax::hir::Hir]| -> Option<usize> {
-                    hs.iter().map(|h| h.properties().minimum_len()).sum()
-                };
-                Some(SecretBounds {
-                    prefix: min(&parts[..i])? + inner.prefix,
-                    suffix: min(&parts[i + 1..])? + inner.suffix,
-                    len: inner.len,
-                })
-            }
-            _ => None,
-        }
-    }
 }
 
 /// A rule's texts as findings carry them (one allocation each, shared by every finding).
@@ -478,9 +432,13 @@ fn compile(spec: RuleSpec, source: String) -> Result<Rule, Error> {
                 .map_err(|e| fail(format!("path globs: {e}")))?,
         )
     };
+    let hir = shape::parse(&spec.regex);
     Ok(Rule {
         text: RuleText::of(&spec),
-        secret_bounds: SecretBounds::of(&spec.regex),
+        secret_bounds: hir.as_ref().and_then(SecretBounds::of),
+        keyword_lead: hir
+            .as_ref()
+            .and_then(|h| shape::keyword_lead(h, &spec.keywords)),
         regex,
         secret_group,
         allow,
