@@ -136,7 +136,9 @@ mod tests {
             rule_name: "JSESSIONID".into(),
             category: "session-cookie".into(),
             severity: Severity::High,
-            framework: i.is_multiple_of(2).then(|| "Java servlet session (JSESSIONID)".into()),
+            framework: i
+                .is_multiple_of(2)
+                .then(|| "Java servlet session (JSESSIONID)".into()),
             secret_masked: format!("8F{i:02}…7C"),
             secret: None,
             fingerprint: format!("{i:064x}"),
