@@ -593,4 +593,28 @@ mod tests {
             "{found:?}"
         );
     }
+
+    /// The search starts near a rule's first keyword: every secret of a rule on a line is
+    /// still found, an early keyword without a secret included.
+    #[test]
+    fn every_secret_of_a_rule_on_a_line_is_found() {
+        let e = engine();
+        let line =
+            b"t=1 note=\"phpsessid=short\" Cookie: a=1; PHPSESSID=h4k2n9q7r1t5w8y3z6b0c4d7f2; \
+            x=2; PHPSESSID=m3p8s1v6x9a2d5g7j0k4n8q2r5 Set-Cookie: JSESSIONID=8F3A2C9D1E7B4F6A0C5D; \
+            Path=/ Cookie: JSESSIONID=1B2C3D4E5F60718293A4;\n";
+        let found = secrets(&e, line);
+        for (rule, secret) in [
+            ("phpsessid-cookie", "h4k2n9q7r1t5w8y3z6b0c4d7f2"),
+            ("phpsessid-cookie", "m3p8s1v6x9a2d5g7j0k4n8q2r5"),
+            ("jsessionid-cookie", "8F3A2C9D1E7B4F6A0C5D"),
+            ("jsessionid-cookie", "1B2C3D4E5F60718293A4"),
+        ] {
+            assert!(
+                found.iter().any(|(r, s)| r == rule && s == secret),
+                "{rule} {secret}: {found:?}"
+            );
+        }
+        assert!(!found.iter().any(|(_, s)| s == "short"), "{found:?}");
+    }
 }

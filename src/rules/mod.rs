@@ -436,8 +436,10 @@ fn compile(spec: RuleSpec, source: String) -> Result<Rule, Error> {
     Ok(Rule {
         text: RuleText::of(&spec),
         secret_bounds: hir.as_ref().and_then(SecretBounds::of),
+        // A keyword gated by `followed_by` may be skipped by the prefilter: no lead then.
         keyword_lead: hir
             .as_ref()
+            .filter(|_| spec.followed_by.is_none())
             .and_then(|h| shape::keyword_lead(h, &spec.keywords)),
         regex,
         secret_group,
