@@ -4,13 +4,16 @@
 //!
 //! The engine knows bytes only: no files, no reports.
 
+mod keywords;
+
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
+use aho_corasick::Input;
 use regex::bytes::CaptureLocations;
 
 use crate::error::Error;
 use crate::rules::RuleSet;
+use keywords::Keywords;
 
 /// How far a window reaches either side of a keyword on a long line.
 pub const LINE_CAP: usize = 4096;
@@ -46,12 +49,15 @@ pub struct WindowHits<'a> {
 #[derive(Debug, Clone)]
 pub struct RuleMask {
     bits: Vec<bool>,
+    /// Whether a path-scoped rule is on (its keywords must be searched for).
+    scoped: bool,
 }
 
 impl RuleMask {
     pub fn all(n: usize) -> RuleMask {
         RuleMask {
             bits: vec![true; n],
+            scoped: true,
         }
     }
 
@@ -87,15 +93,11 @@ pub struct Scratch {
 
 pub struct Engine {
     rules: RuleSet,
-    /// Finds the first keyword of any rule (non-overlapping, for skipping ahead).
-    finder: AhoCorasick,
-    /// Finds every keyword in a window (overlapping, to select rules).
-    selector: AhoCorasick,
-    keyword_rules: Vec<Vec<u32>>,
-    /// Per keyword: a literal that must follow it (when every owning rule asks for one).
-    keyword_gates: Vec<Option<Vec<u8>>>,
-    max_keyword_len: usize,
-    has_path_rules: bool,
+    /// The keywords of every rule.
+    all: Keywords,
+    /// The keywords of the rules without path globs, when some rules have them: for blobs
+    /// where no path-scoped rule applies.
+    unscoped: Option<Keywords>,
     /// The analysis clock (Unix seconds) for rules that judge time (cookie lifetimes).
     now: i64,
 }
@@ -104,63 +106,23 @@ impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Engine")
             .field("rules", &self.rules.len())
-            .field("keywords", &self.keyword_rules.len())
+            .field("keywords", &self.all.rules.len())
             .finish()
     }
 }
 
 impl Engine {
     pub fn new(rules: RuleSet) -> Result<Engine, Error> {
-        // Keywords shared by several rules are one pattern owned by all of them.
-        let mut keywords: Vec<Vec<u8>> = Vec::new();
-        let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
-        for (index, rule) in rules.rules().iter().enumerate() {
-            for kw in &rule.spec.keywords {
-                let lower = kw.as_bytes().to_ascii_lowercase();
-                match keywords.iter().position(|k| *k == lower) {
-                    Some(p) => {
-                        if !keyword_rules[p].contains(&(index as u32)) {
-                            keyword_rules[p].push(index as u32);
-                        }
-                    }
-                    None => {
-                        keywords.push(lower);
-                        keyword_rules.push(vec![index as u32]);
-                    }
-                }
-            }
-        }
-        let build = |kind: MatchKind| {
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .match_kind(kind)
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(&keywords)
-                .map_err(|e| Error::Engine(format!("keyword automaton: {e}")))
+        let all = Keywords::build(&rules, |_| true)?;
+        let unscoped = if rules.rules().iter().any(|r| r.paths.is_some()) {
+            Some(Keywords::build(&rules, |r| r.paths.is_none())?)
+        } else {
+            None
         };
-        let finder = build(MatchKind::LeftmostFirst)?;
-        let selector = build(MatchKind::Standard)?;
-        let max_keyword_len = keywords.iter().map(Vec::len).max().unwrap_or(1);
-        let keyword_gates = keyword_rules
-            .iter()
-            .map(|owners| {
-                let gate = |r: &u32| rules.rules()[*r as usize].spec.followed_by.as_deref();
-                let first = owners.first().and_then(gate)?;
-                owners
-                    .iter()
-                    .all(|r| gate(r) == Some(first))
-                    .then(|| first.as_bytes().to_vec())
-            })
-            .collect();
-        let has_path_rules = rules.rules().iter().any(|r| r.paths.is_some());
         Ok(Engine {
             rules,
-            finder,
-            selector,
-            keyword_rules,
-            keyword_gates,
-            max_keyword_len,
-            has_path_rules,
+            all,
+            unscoped,
             now: crate::analyze::system_now(),
         })
     }
@@ -181,7 +143,7 @@ impl Engine {
 
     /// The keywords of the prefilter, lower-cased (for the benchmark's `rg` reference).
     pub fn keyword_count(&self) -> usize {
-        self.keyword_rules.len()
+        self.all.rules.len()
     }
 
     pub fn scratch(&self) -> Scratch {
@@ -204,16 +166,29 @@ impl Engine {
 
     /// The rules that may run on a blob at `path`.
     pub fn mask_for_path(&self, path: &str) -> RuleMask {
-        if !self.has_path_rules {
+        if self.unscoped.is_none() {
             return RuleMask::all(self.rules.len());
         }
-        RuleMask {
-            bits: self
-                .rules
-                .rules()
-                .iter()
-                .map(|r| r.applies_to(path))
-                .collect(),
+        let bits: Vec<bool> = self
+            .rules
+            .rules()
+            .iter()
+            .map(|r| r.applies_to(path))
+            .collect();
+        let scoped = self
+            .rules
+            .rules()
+            .iter()
+            .zip(&bits)
+            .any(|(r, &on)| on && r.paths.is_some());
+        RuleMask { bits, scoped }
+    }
+
+    /// The automata for a blob: without the path-scoped rules' keywords where none applies.
+    fn keywords(&self, mask: &RuleMask) -> &Keywords {
+        match &self.unscoped {
+            Some(unscoped) if !mask.scoped => unscoped,
+            _ => &self.all,
         }
     }
 
@@ -245,17 +220,18 @@ impl Engine {
             m.end -= shift;
             true
         });
+        let kw = self.keywords(mask);
         let mut pos = owned.start;
-        let search_end = buf.len().min(owned.end + self.max_keyword_len);
+        let search_end = buf.len().min(owned.end + kw.max_len);
         while pos < owned.end {
             let input = Input::new(buf).range(pos..search_end);
-            let Some(hit) = self.finder.find(input) else {
+            let Some(hit) = kw.finder.find(input) else {
                 break;
             };
             if hit.start() >= owned.end {
                 break;
             }
-            if let Some(gate) = &self.keyword_gates[hit.pattern().as_usize()] {
+            if let Some(gate) = &kw.gates[hit.pattern().as_usize()] {
                 let after = &buf[hit.end()..buf.len().min(hit.end() + FOLLOWED_WITHIN)];
                 if memchr::memmem::find(after, gate).is_none() {
                     pos = hit.start() + 1;
@@ -394,15 +370,16 @@ impl Engine {
             line_end
         });
         // Select the rules whose keywords occur in the window (from the first keyword on).
-        let keywords = &buf[line_start.max(select_from)..line_end];
+        let text = &buf[line_start.max(select_from)..line_end];
         for &r in &scratch.selected_list {
             scratch.selected[r as usize] = false;
         }
         scratch.selected_list.clear();
         let keywords_at = line_start.max(select_from);
-        for kw in self.selector.find_overlapping_iter(Input::new(keywords)) {
+        let keywords = self.keywords(mask);
+        for kw in keywords.selector.find_overlapping_iter(Input::new(text)) {
             let kw_start = keywords_at + kw.start();
-            for &r in &self.keyword_rules[kw.pattern().as_usize()] {
+            for &r in &keywords.rules[kw.pattern().as_usize()] {
                 if !scratch.selected[r as usize] && mask.allows(r as usize) {
                     scratch.selected[r as usize] = true;
                     scratch.selected_list.push(r);

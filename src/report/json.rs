@@ -70,36 +70,30 @@ fn render_batch(b: usize, batch: &[Finding]) -> io::Result<Vec<Vec<u8>>> {
         .enumerate()
         .map(|(p, part)| {
             let mut buf = Vec::with_capacity(part.len() * 2048);
+            // Rendered whole into one buffer (serde writes many small pieces), then indented.
+            let mut one = Vec::with_capacity(4096);
             for (i, finding) in part.iter().enumerate() {
                 let first = b == 0 && p == 0 && i == 0;
                 buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-                serde_json::to_writer_pretty(Nested(&mut buf), finding)?;
+                one.clear();
+                serde_json::to_writer_pretty(&mut one, finding)?;
+                indent(&one, &mut buf);
             }
             Ok(buf)
         })
         .collect()
 }
 
-/// Writes a value rendered at the top level as if it were an element of the findings list
-/// (two levels deeper): every line break gains the indentation. Rendered JSON has no raw
-/// newline inside a string, so only the formatter's line breaks are touched.
-struct Nested<'a>(&'a mut Vec<u8>);
-
-impl Write for Nested<'_> {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        let mut rest = bytes;
-        while let Some(i) = memchr::memchr(b'\n', rest) {
-            self.0.extend_from_slice(&rest[..=i]);
-            self.0.extend_from_slice(b"    ");
-            rest = &rest[i + 1..];
-        }
-        self.0.extend_from_slice(rest);
-        Ok(bytes.len())
+/// Copy a value rendered at the top level as if it were an element of the findings list
+/// (two levels deeper). Rendered JSON has no raw newline inside a string.
+fn indent(value: &[u8], out: &mut Vec<u8>) {
+    let mut rest = value;
+    while let Some(i) = memchr::memchr(b'\n', rest) {
+        out.extend_from_slice(&rest[..=i]);
+        out.extend_from_slice(b"    ");
+        rest = &rest[i + 1..];
     }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
+    out.extend_from_slice(rest);
 }
 
 /// One object a line, each with its `type`: findings, then buckets audited (`bucket`), then
