@@ -86,7 +86,10 @@ fn lead(hir: &Hir, keywords: &[Vec<u8>]) -> Option<usize> {
         HirKind::Concat(parts) => concat_lead(parts, keywords),
         HirKind::Literal(_) | HirKind::Class(_) => {
             let bytes = units(hir)?;
-            keywords.iter().filter_map(|kw| find(&bytes, kw)).min()
+            keywords
+                .iter()
+                .filter_map(|kw| memchr::memmem::find(&bytes, kw))
+                .min()
         }
         _ => None,
     }
@@ -109,7 +112,7 @@ fn concat_lead(parts: &[Hir], keywords: &[Vec<u8>]) -> Option<usize> {
                 }
                 run.extend_from_slice(&bytes);
                 for kw in keywords {
-                    if let Some(at) = find(&run, kw)
+                    if let Some(at) = memchr::memmem::find(&run, kw)
                         && let Some(before) = max_len(&parts[..run_from])
                     {
                         take(before + at);
@@ -142,22 +145,13 @@ fn units(hir: &Hir) -> Option<Vec<u8>> {
                     .map(|ch| u8::try_from(u32::from(ch)).ok())
                     .collect::<Option<Vec<u8>>>()?,
             };
-            let [first, rest @ ..] = bytes.as_slice() else {
-                return None;
-            };
-            let lower = first.to_ascii_lowercase();
-            bytes
-                .iter()
-                .all(|b| b.to_ascii_lowercase() == lower)
-                .then(|| vec![lower])
-                .filter(|_| rest.len() <= 1)
+            // One byte, or one letter in both cases.
+            let lower = bytes.first()?.to_ascii_lowercase();
+            let one = bytes.len() <= 2 && bytes.iter().all(|b| b.to_ascii_lowercase() == lower);
+            one.then(|| vec![lower])
         }
         _ => None,
     }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    memchr::memmem::find(haystack, needle)
 }
 
 #[cfg(test)]
