@@ -12,7 +12,7 @@ use aho_corasick::Input;
 use regex::bytes::CaptureLocations;
 
 use crate::error::Error;
-use crate::rules::RuleSet;
+use crate::rules::{RuleSet, SecretBounds};
 use keywords::Keywords;
 
 /// How far a window reaches either side of a keyword on a long line.
@@ -77,13 +77,24 @@ struct Deferred {
     hi: usize,
 }
 
+/// What a match shows of its rule's secret.
+#[derive(Debug, Clone, Copy)]
+enum Secret {
+    /// Its span (from the captures, or read off the match).
+    Found(usize, usize),
+    /// Only the overall match is known: the secret lies within it as the bounds say.
+    Within(SecretBounds),
+    /// The secret group took no part in the match.
+    Absent,
+}
+
 /// Per-thread scratch space, reused across windows and blobs.
 #[derive(Debug)]
 pub struct Scratch {
     selected: Vec<bool>,
     selected_list: Vec<u32>,
-    /// Per selected rule: where its first keyword starts in the window.
-    first_keyword: Vec<usize>,
+    /// Per selected rule: where its first and its last keyword start in the window.
+    keyword_starts: Vec<(usize, usize)>,
     matches: Vec<RawMatch>,
     deferred: Vec<Deferred>,
     recent: Vec<RawMatch>,
@@ -150,7 +161,7 @@ impl Engine {
         Scratch {
             selected: vec![false; self.rules.len()],
             selected_list: Vec::new(),
-            first_keyword: vec![0; self.rules.len()],
+            keyword_starts: vec![(0, 0); self.rules.len()],
             matches: Vec::new(),
             deferred: Vec::new(),
             recent: Vec::new(),
@@ -337,6 +348,46 @@ impl Engine {
         }
     }
 
+    /// Rule `r`'s next match in `buf[..win_end]` that starts at or after `from`, and what
+    /// is known of its secret.
+    fn next_match(
+        &self,
+        buf: &[u8],
+        r: u32,
+        win_end: usize,
+        from: usize,
+        scratch: &mut Scratch,
+    ) -> Option<(Range<usize>, Secret)> {
+        let rule = &self.rules.rules()[r as usize];
+        let window = &buf[..win_end];
+        // The secret read off the match: the overall match is all the regex must find.
+        if let Some(span) = &rule.secret_span {
+            let m = rule.regex.find_at(window, from)?;
+            if let Some((s, e)) = span.locate(m.as_bytes()) {
+                return Some((m.range(), Secret::Found(m.start() + s, m.start() + e)));
+            }
+        }
+        // Where a stronger rule has a secret on the line, the overall match comes first (no
+        // captures): it may show that this candidate loses. Otherwise the captures give it.
+        let bounds = rule.secret_bounds.filter(|_| {
+            scratch
+                .matches
+                .iter()
+                .any(|h| h.rule != r && self.rank(h.rule) > self.rank(r))
+        });
+        if let Some(b) = bounds {
+            let m = rule.regex.find_at(window, from)?;
+            return Some((m.range(), Secret::Within(b)));
+        }
+        let locs = &mut scratch.locs[r as usize];
+        let m = rule.regex.captures_read_at(locs, window, from)?;
+        let secret = match locs.get(rule.secret_group) {
+            Some((s, e)) => Secret::Found(s, e),
+            None => Secret::Absent,
+        };
+        Some((m.range(), secret))
+    }
+
     /// Run the rules owning the keywords around `at`; returns where the scan resumes.
     fn confirm(
         &self,
@@ -383,11 +434,12 @@ impl Engine {
                 if !scratch.selected[r as usize] && mask.allows(r as usize) {
                     scratch.selected[r as usize] = true;
                     scratch.selected_list.push(r);
-                    scratch.first_keyword[r as usize] = kw_start;
+                    scratch.keyword_starts[r as usize] = (kw_start, kw_start);
                 } else {
                     // Overlapping matches come in order of their ends, not their starts.
-                    let first = &mut scratch.first_keyword[r as usize];
+                    let (first, last) = &mut scratch.keyword_starts[r as usize];
                     *first = (*first).min(kw_start);
+                    *last = (*last).max(kw_start);
                 }
             }
         }
@@ -408,84 +460,69 @@ impl Engine {
             } else {
                 (line_start, line_end)
             };
-            let window = &buf[..win_end];
             let trusted_end = if rule.spec.multiline {
                 win_end
             } else {
                 trusted.end
             };
             // A match holding a keyword (as the regex shows) starts at most `lead` bytes
-            // before the rule's first keyword on the line: no need to search the bytes before.
-            let mut from = match rule.keyword_lead {
-                Some(lead) => win_start.max(scratch.first_keyword[r as usize].saturating_sub(lead)),
-                None => win_start,
+            // before the rule's first keyword on the line: no need to search the bytes before;
+            // and none starts after its last keyword (a multi-line match may hold a keyword
+            // of a later line).
+            let (first_keyword, last_keyword) = scratch.keyword_starts[r as usize];
+            let (mut from, until) = match rule.keyword_lead {
+                Some(lead) if !rule.spec.multiline => (
+                    win_start.max(first_keyword.saturating_sub(lead)),
+                    last_keyword,
+                ),
+                Some(lead) => (win_start.max(first_keyword.saturating_sub(lead)), win_end),
+                None => (win_start, win_end),
             };
-            while from <= window.len() {
-                // Where a stronger rule has a secret on the line, the overall match comes
-                // first (no captures): it may show that this candidate loses. Otherwise the
-                // captures give it.
-                let bounds = rule.secret_bounds.filter(|_| {
-                    scratch
-                        .matches
-                        .iter()
-                        .any(|h| h.rule != r && self.rank(h.rule) > self.rank(r))
-                });
-                let m = match bounds {
-                    Some(_) => rule.regex.find_at(window, from),
-                    None => {
-                        rule.regex
-                            .captures_read_at(&mut scratch.locs[r as usize], window, from)
-                    }
-                };
-                let Some(m) = m else {
+            while from <= until {
+                let Some((m, secret)) = self.next_match(buf, r, win_end, from, scratch) else {
                     break;
                 };
-                from = if m.end() > m.start() {
-                    m.end()
-                } else {
-                    m.end() + 1
+                from = if m.end > m.start { m.end } else { m.end + 1 };
+                // Where the secret lies: exactly, or within bounds (`len` bytes at least).
+                let (lo, hi, len) = match secret {
+                    Secret::Found(s, e) => (s, e, e - s),
+                    Secret::Within(b) => {
+                        (m.start + b.prefix, m.end.saturating_sub(b.suffix), b.len)
+                    }
+                    Secret::Absent => continue,
                 };
-                if bounds.is_none() && scratch.locs[r as usize].get(rule.secret_group).is_none() {
-                    continue;
-                }
-                if m.start() >= trusted.start && m.end() > trusted_end {
+                if m.start >= trusted.start && m.end > trusted_end {
                     dropped_at_edge = true;
                     continue;
                 }
                 // A multi-line secret belongs to the line it starts on; later lines in the
                 // look-ahead get their own windows.
-                if rule.spec.multiline && m.start() > line_end {
+                if rule.spec.multiline && m.start > line_end {
                     break;
                 }
-                if m.start() < trusted.start {
+                if m.start < trusted.start {
                     continue;
                 }
-                if let Some(b) = bounds {
-                    let (lo, hi) = (m.start() + b.prefix, m.end().saturating_sub(b.suffix));
-                    let len = b.len.max(1);
-                    // The secret (len bytes or more, within lo..hi) cannot avoid a stronger
-                    // rule's secret: it would be dropped. Its captures wait until they matter.
-                    let loses = scratch.matches.iter().any(|h| {
-                        h.rule != r
-                            && self.rank(h.rule) > self.rank(r)
-                            && h.start.saturating_sub(lo) < len
-                            && hi.saturating_sub(h.end) < len
+                // The secret cannot avoid a stronger rule's secret: it would be dropped. Its
+                // captures and checks wait until they matter.
+                let len = len.max(1);
+                let loses = scratch.matches.iter().any(|h| {
+                    h.rule != r
+                        && self.rank(h.rule) > self.rank(r)
+                        && h.start.saturating_sub(lo) < len
+                        && hi.saturating_sub(h.end) < len
+                });
+                if loses {
+                    scratch.deferred.push(Deferred {
+                        rule: r,
+                        at: m.start,
+                        lo,
+                        hi,
                     });
-                    if loses {
-                        scratch.deferred.push(Deferred {
-                            rule: r,
-                            at: m.start(),
-                            lo,
-                            hi,
-                        });
-                        continue;
-                    }
-                }
-                match scratch.locs[r as usize].get(rule.secret_group) {
-                    Some(secret) if bounds.is_none() => {
-                        self.keep(buf, r, secret, m.range(), line_start, scratch)
-                    }
-                    _ => self.capture(buf, r, win_end, m.start(), line_start, scratch),
+                } else if let Secret::Found(s, e) = secret {
+                    self.keep(buf, r, (s, e), m, line_start, scratch);
+                } else {
+                    self.capture(buf, r, win_end, m.start, line_start, scratch);
                 }
             }
         }

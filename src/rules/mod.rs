@@ -9,7 +9,7 @@ mod shape;
 pub mod validate;
 
 pub use check::{CheckReport, RuleCheck, check_rules};
-pub use shape::SecretBounds;
+pub use shape::{SecretBounds, SecretSpan};
 pub use validate::Validator;
 
 use std::fmt;
@@ -165,6 +165,9 @@ pub struct Rule {
     pub secret_group: usize,
     /// Where the secret must lie in every match, when the regex shows it (see [`SecretBounds`]).
     pub secret_bounds: Option<SecretBounds>,
+    /// Where the secret is in a match, from the match's bytes alone, when the regex shows
+    /// it (see [`SecretSpan`]): no captures needed.
+    pub secret_span: Option<SecretSpan>,
     /// How far before its first keyword a match can start, when the regex shows that every
     /// match holds a keyword (see [`shape::keyword_lead`]): the search starts there.
     pub keyword_lead: Option<usize>,
@@ -436,6 +439,7 @@ fn compile(spec: RuleSpec, source: String) -> Result<Rule, Error> {
     Ok(Rule {
         text: RuleText::of(&spec),
         secret_bounds: hir.as_ref().and_then(SecretBounds::of),
+        secret_span: hir.as_ref().and_then(SecretSpan::of),
         // A keyword gated by `followed_by` may be skipped by the prefilter: no lead then.
         keyword_lead: hir
             .as_ref()

@@ -53,6 +53,146 @@ impl SecretBounds {
     }
 }
 
+/// Where the secret lies in a match, read off the match's bytes alone (no captures): it
+/// starts right after the first `sep` byte of the match, because the pattern's parts
+/// before the separator can never hold that byte (`name=value` with a name free of `=`);
+/// it ends at the match's end, or where its run of secret-class bytes ends when what
+/// follows the secret never starts with such a byte.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretSpan {
+    sep: u8,
+    end: SpanEnd,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum SpanEnd {
+    /// Nothing but empty assertions follows the secret.
+    Match,
+    /// The secret is a repetition of one class, and what follows starts outside it.
+    Run(ByteSet),
+}
+
+impl SecretSpan {
+    /// The `secret` group must be on the top-level sequence, right after a separator byte.
+    pub fn of(hir: &Hir) -> Option<SecretSpan> {
+        let HirKind::Concat(parts) = hir.kind() else {
+            return None;
+        };
+        let i = parts.iter().position(is_secret)?;
+        let HirKind::Capture(secret) = parts[i].kind() else {
+            return None;
+        };
+        // The separator: the last byte of the part before the secret, found nowhere before.
+        let before = parts.get(..i.checked_sub(1)?)?;
+        let (sep, rest) = match parts[i - 1].kind() {
+            HirKind::Literal(lit) => lit.0.split_last().map(|(b, rest)| (*b, rest.to_vec()))?,
+            HirKind::Class(_) => (single_byte(&parts[i - 1])?, Vec::new()),
+            _ => return None,
+        };
+        let mut seen = ByteSet::default();
+        before.iter().for_each(|h| seen.add_hir(h));
+        rest.iter().for_each(|&b| seen.add(b));
+        if seen.has(sep) {
+            return None;
+        }
+        let after = &parts[i + 1..];
+        let end = if after
+            .iter()
+            .all(|h| h.properties().maximum_len() == Some(0))
+        {
+            SpanEnd::Match
+        } else {
+            let class = match secret.sub.kind() {
+                HirKind::Repetition(r) => match r.sub.kind() {
+                    HirKind::Class(_) => ByteSet::of(&r.sub),
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            let mut follows = ByteSet::default();
+            after.iter().for_each(|h| follows.add_hir(h));
+            if follows.meets(&class) {
+                return None;
+            }
+            SpanEnd::Run(class)
+        };
+        Some(SecretSpan { sep, end })
+    }
+
+    /// The secret's span within the match `m` (offsets into `m`).
+    pub fn locate(&self, m: &[u8]) -> Option<(usize, usize)> {
+        let start = memchr::memchr(self.sep, m)? + 1;
+        let end = match &self.end {
+            SpanEnd::Match => m.len(),
+            SpanEnd::Run(class) => start + m[start..].iter().take_while(|&&b| class.has(b)).count(),
+        };
+        Some((start, end))
+    }
+}
+
+fn is_secret(hir: &Hir) -> bool {
+    matches!(hir.kind(), HirKind::Capture(c) if c.name.as_deref() == Some("secret"))
+}
+
+/// The one byte a class matches, if it matches one only.
+fn single_byte(hir: &Hir) -> Option<u8> {
+    let set = ByteSet::of(hir);
+    let mut bytes = (0..=255u8).filter(|&b| set.has(b));
+    let b = bytes.next()?;
+    bytes.next().is_none().then_some(b)
+}
+
+/// A set of bytes: every byte a part of a pattern can match, anywhere in it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    fn of(hir: &Hir) -> ByteSet {
+        let mut set = ByteSet::default();
+        set.add_hir(hir);
+        set
+    }
+
+    fn add(&mut self, b: u8) {
+        self.0[usize::from(b >> 6)] |= 1 << (b & 63);
+    }
+
+    fn has(&self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+    }
+
+    fn meets(&self, other: &ByteSet) -> bool {
+        self.0.iter().zip(&other.0).any(|(a, b)| a & b != 0)
+    }
+
+    fn add_hir(&mut self, hir: &Hir) {
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => {}
+            HirKind::Literal(lit) => lit.0.iter().for_each(|&b| self.add(b)),
+            HirKind::Class(Class::Bytes(c)) => {
+                for r in c.iter() {
+                    (r.start()..=r.end()).for_each(|b| self.add(b));
+                }
+            }
+            // Code points past one byte are read as every byte (rules compile without Unicode).
+            HirKind::Class(Class::Unicode(c)) => {
+                for r in c.iter() {
+                    let (lo, hi) = (u32::from(r.start()), u32::from(r.end()));
+                    (lo..=hi.min(255)).for_each(|b| self.add(b as u8));
+                    if hi > 255 {
+                        *self = ByteSet([u64::MAX; 4]);
+                    }
+                }
+            }
+            HirKind::Repetition(r) => self.add_hir(&r.sub),
+            HirKind::Capture(c) => self.add_hir(&c.sub),
+            HirKind::Concat(parts) | HirKind::Alternation(parts) => {
+                parts.iter().for_each(|h| self.add_hir(h))
+            }
+        }
+    }
+}
+
 fn min_len(parts: &[Hir]) -> Option<usize> {
     parts.iter().map(|h| h.properties().minimum_len()).sum()
 }
@@ -219,5 +359,73 @@ mod tests {
         assert_eq!(lead_of(r"(?i)pass(?P<secret>\w+)", &["password"]), None);
         // A class of more than one letter is not a keyword byte.
         assert_eq!(lead_of(r"[a-z]ession=(?P<secret>\w+)", &["session="]), None);
+    }
+
+    fn span_of(pattern: &str) -> Option<SecretSpan> {
+        SecretSpan::of(&parse(pattern).expect("parses"))
+    }
+
+    /// The secret as the span reads it off the regex's match, and as the captures give it.
+    fn both(pattern: &str, text: &str) -> (Option<String>, Option<String>) {
+        let span = span_of(pattern).expect("a span");
+        let re = regex::bytes::RegexBuilder::new(pattern)
+            .unicode(false)
+            .build()
+            .expect("compiles");
+        let caps = re.captures(text.as_bytes());
+        let m = caps.as_ref().and_then(|c| c.get(0));
+        let read = m.and_then(|m| {
+            let (s, e) = span.locate(m.as_bytes())?;
+            Some(String::from_utf8_lossy(&m.as_bytes()[s..e]).into_owned())
+        });
+        let captured = caps
+            .as_ref()
+            .and_then(|c| c.name("secret"))
+            .map(|s| String::from_utf8_lossy(s.as_bytes()).into_owned());
+        (read, captured)
+    }
+
+    #[test]
+    fn secret_span_reads_the_secret_the_captures_give() {
+        let cases = [
+            (
+                r#"(?i)(?:^|[\s:"'{,]|;\s)jsessionid=(?P<secret>[A-Za-z0-9!._~\-]{16,256})"#,
+                "Cookie: a=b; JSESSIONID=8F2D6C1E4B7A9F0E3D5C2B1A6E9F8D7C; x=1",
+            ),
+            // The name holds no `=`; the value may.
+            (
+                r"(?i)(?:^|[\s;])(?P<name>[A-Za-z0-9_.\-]*sess[A-Za-z0-9_.\-]*)=(?P<secret>[A-Za-z0-9=+/]{8,})",
+                "Cookie: my_sess_v2=YWJjZGVmZ2hpamts== rest",
+            ),
+            // What follows the secret starts outside its class: the run ends it.
+            (
+                r"(?i)sessionid=(?P<secret>(?-i:[a-z0-9]{8}))(?:[^A-Za-z0-9]|$)",
+                "sessionid=abcd1234; x",
+            ),
+            (
+                r"(?i)sessionid=(?P<secret>(?-i:[a-z0-9]{8}))(?:[^A-Za-z0-9]|$)",
+                "sessionid=abcd1234",
+            ),
+            // The regex's bound (256) stops the secret before the run of its class does.
+            (r"(?i)sid=(?P<secret>[a-f0-9]{4,6})", "sid=abcdef0123"),
+        ];
+        for (pattern, text) in cases {
+            let (read, captured) = both(pattern, text);
+            assert!(captured.is_some(), "{pattern} on {text}");
+            assert_eq!(read, captured, "{pattern} on {text}");
+        }
+    }
+
+    #[test]
+    fn no_span_without_proof() {
+        // The separator can occur before it (a `=` in the name).
+        assert_eq!(span_of(r"(?P<name>[a-z=]+)=(?P<secret>\w+)"), None);
+        // No single separator byte before the secret.
+        assert_eq!(span_of(r"(?i)bearer\s+(?P<secret>\S+)"), None);
+        // What follows can continue the secret's class, and the secret is not one class.
+        assert_eq!(span_of(r"k=(?P<secret>[a-z]+)[a-z0-9]"), None);
+        assert_eq!(span_of(r"k=(?P<secret>(?:ab|cd)+);"), None);
+        // The secret is not on the top-level sequence.
+        assert_eq!(span_of(r"(?:k=(?P<secret>\w+)|j=(?P<x>\w+))"), None);
     }
 }

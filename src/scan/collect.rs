@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use super::blob::{HitSink, Position};
 use crate::analyze::cookie;
@@ -68,9 +68,11 @@ impl Group {
         }
         let at = self.samples.partition_point(|s| s.order() <= order);
         self.samples.truncate(MAX_LOCATIONS - 1);
-        if self.samples.len() == self.samples.capacity() {
-            // Grow one at a time: doubling would leave room for 16 samples of 10.
-            self.samples.reserve_exact(1);
+        let (len, capacity) = (self.samples.len(), self.samples.capacity());
+        if len == capacity {
+            // Double, but never past the samples kept (plain doubling would make room for 16).
+            self.samples
+                .reserve_exact((capacity * 2).clamp(1, MAX_LOCATIONS) - len);
         }
         self.samples.insert(at.min(self.samples.len()), sample);
         at == 0
@@ -79,6 +81,12 @@ impl Group {
 
 /// A line carrying this marker is never reported (e.g. `# leakhound:allow` in a fixture).
 pub const ALLOW_MARKER: &[u8] = b"leakhound:allow";
+
+/// Finds [`ALLOW_MARKER`] (built once: every window with a match looks for it).
+fn allow_marker() -> &'static memchr::memmem::Finder<'static> {
+    static FINDER: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    FINDER.get_or_init(|| memchr::memmem::Finder::new(ALLOW_MARKER))
+}
 
 /// Keyed by fingerprint: a SHA-256, already uniform, needs no second hash.
 pub type Groups = HashMap<[u8; 32], Group, BuildHasherDefault<FingerprintHasher>>;
@@ -216,9 +224,7 @@ impl JobCollector<'_> {
 impl HitSink for JobCollector<'_> {
     fn window(&mut self, hits: &WindowHits<'_>, position: &mut dyn FnMut(usize) -> Position) {
         let rules = self.engine.rules().rules();
-        if self.allowed
-            || memchr::memmem::find(&hits.buf[hits.line.clone()], ALLOW_MARKER).is_some()
-        {
+        if self.allowed || allow_marker().find(&hits.buf[hits.line.clone()]).is_some() {
             self.suppressed += hits.matches.len() as u64;
             return;
         }
