@@ -470,13 +470,14 @@ impl Engine {
             // and none starts after its last keyword (a multi-line match may hold a keyword
             // of a later line).
             let (first_keyword, last_keyword) = scratch.keyword_starts[r as usize];
-            let (mut from, until) = match rule.keyword_lead {
-                Some(lead) if !rule.spec.multiline => (
-                    win_start.max(first_keyword.saturating_sub(lead)),
-                    last_keyword,
-                ),
-                Some(lead) => (win_start.max(first_keyword.saturating_sub(lead)), win_end),
-                None => (win_start, win_end),
+            let mut from = match rule.keyword_lead {
+                Some(lead) => win_start.max(first_keyword.saturating_sub(lead)),
+                None => win_start,
+            };
+            let until = if rule.holds_keyword && !rule.spec.multiline {
+                last_keyword
+            } else {
+                win_end
             };
             while from <= until {
                 let Some((m, secret)) = self.next_match(buf, r, win_end, from, scratch) else {
@@ -630,5 +631,23 @@ mod tests {
             );
         }
         assert!(!found.iter().any(|(_, s)| s == "short"), "{found:?}");
+    }
+
+    /// A rule whose matches hold a keyword far from their start (no lead) searches up to
+    /// its last keyword on the line, not its first.
+    #[test]
+    fn a_second_secret_after_an_unbounded_lead_is_found() {
+        let e = engine();
+        let line = b"req headers={\"authorization\": \"Bearer Zq8xW2mK9pL4vN7rT1yB6cD3\"} \
+            proxied={\"Authorization\":    \"Bearer h4k2n9q7r1t5w8y3z6b0c4d7f2\"}\n";
+        let found = secrets(&e, line);
+        for secret in ["Zq8xW2mK9pL4vN7rT1yB6cD3", "h4k2n9q7r1t5w8y3z6b0c4d7f2"] {
+            assert!(
+                found
+                    .iter()
+                    .any(|(r, s)| r == "authorization-bearer" && s == secret),
+                "{secret}: {found:?}"
+            );
+        }
     }
 }

@@ -171,6 +171,9 @@ pub struct Rule {
     /// How far before its first keyword a match can start, when the regex shows that every
     /// match holds a keyword (see [`shape::keyword_lead`]): the search starts there.
     pub keyword_lead: Option<usize>,
+    /// Whether every match holds a keyword, however far from its start (see
+    /// [`shape::holds_keyword`]): no match starts after the last keyword on a line.
+    pub holds_keyword: bool,
     pub allow: Vec<Regex>,
     pub allow_match: Vec<Regex>,
     pub paths: Option<GlobSet>,
@@ -445,6 +448,9 @@ fn compile(spec: RuleSpec, source: String) -> Result<Rule, Error> {
             .as_ref()
             .filter(|_| spec.followed_by.is_none())
             .and_then(|h| shape::keyword_lead(h, &spec.keywords)),
+        holds_keyword: hir
+            .as_ref()
+            .is_some_and(|h| shape::holds_keyword(h, &spec.keywords)),
         regex,
         secret_group,
         allow,

@@ -206,15 +206,29 @@ fn max_len(parts: &[Hir]) -> Option<usize> {
 /// pattern does not show one. A match then starts no earlier than the first keyword in
 /// the window minus this lead, so the regex need not run over the rest of the line.
 pub fn keyword_lead(hir: &Hir, keywords: &[String]) -> Option<usize> {
-    let keywords: Vec<Vec<u8>> = keywords
+    lead(hir, &folded(keywords)).flatten()
+}
+
+/// Whether every match holds one of the keywords, however far from its start: then no
+/// match starts after the last keyword on a line.
+pub fn holds_keyword(hir: &Hir, keywords: &[String]) -> bool {
+    lead(hir, &folded(keywords)).is_some()
+}
+
+fn folded(keywords: &[String]) -> Vec<Vec<u8>> {
+    keywords
         .iter()
         .map(|k| k.as_bytes().to_ascii_lowercase())
         .filter(|k| !k.is_empty())
-        .collect();
-    lead(hir, &keywords)
+        .collect()
 }
 
-fn lead(hir: &Hir, keywords: &[Vec<u8>]) -> Option<usize> {
+/// How far before a keyword it holds a match may start: `None` when the pattern does not
+/// show that every match holds one, `Some(None)` when it does but the bytes before the
+/// keyword are unbounded.
+type Lead = Option<Option<usize>>;
+
+fn lead(hir: &Hir, keywords: &[Vec<u8>]) -> Lead {
     match hir.kind() {
         HirKind::Capture(c) => lead(&c.sub, keywords),
         HirKind::Repetition(r) if r.min >= 1 => lead(&r.sub, keywords),
@@ -222,7 +236,7 @@ fn lead(hir: &Hir, keywords: &[Vec<u8>]) -> Option<usize> {
         HirKind::Alternation(branches) => branches
             .iter()
             .map(|b| lead(b, keywords))
-            .try_fold(0, |acc, l| Some(acc.max(l?))),
+            .try_fold(Some(0), |acc, l| Some(acc.zip(l?).map(|(a, b)| a.max(b)))),
         HirKind::Concat(parts) => concat_lead(parts, keywords),
         HirKind::Literal(_) | HirKind::Class(_) => {
             let bytes = units(hir)?;
@@ -230,17 +244,23 @@ fn lead(hir: &Hir, keywords: &[Vec<u8>]) -> Option<usize> {
                 .iter()
                 .filter_map(|kw| memchr::memmem::find(&bytes, kw))
                 .min()
+                .map(Some)
         }
         _ => None,
     }
 }
 
 /// In a sequence: a keyword spelled out by consecutive one-byte parts (literals, and
-/// classes that are one letter in either case), or a part that holds a keyword itself;
-/// the bytes before it must be bounded. The smallest lead found wins.
-fn concat_lead(parts: &[Hir], keywords: &[Vec<u8>]) -> Option<usize> {
-    let mut best: Option<usize> = None;
-    let mut take = |l: usize| best = Some(best.map_or(l, |b| b.min(l)));
+/// classes that are one letter in either case), or a part that holds a keyword itself.
+/// The smallest lead found wins (a bounded one over an unbounded one).
+fn concat_lead(parts: &[Hir], keywords: &[Vec<u8>]) -> Lead {
+    let mut best: Lead = None;
+    let mut take = |l: Option<usize>| {
+        best = Some(match best {
+            Some(Some(b)) => Some(l.map_or(b, |l| b.min(l))),
+            _ => l,
+        })
+    };
     // The current run of one-byte parts (lower-cased), and where it starts.
     let mut run: Vec<u8> = Vec::new();
     let mut run_from = 0;
@@ -252,19 +272,15 @@ fn concat_lead(parts: &[Hir], keywords: &[Vec<u8>]) -> Option<usize> {
                 }
                 run.extend_from_slice(&bytes);
                 for kw in keywords {
-                    if let Some(at) = memchr::memmem::find(&run, kw)
-                        && let Some(before) = max_len(&parts[..run_from])
-                    {
-                        take(before + at);
+                    if let Some(at) = memchr::memmem::find(&run, kw) {
+                        take(max_len(&parts[..run_from]).map(|before| before + at));
                     }
                 }
             }
             None => {
                 run.clear();
-                if let Some(inner) = lead(part, keywords)
-                    && let Some(before) = max_len(&parts[..i])
-                {
-                    take(before + inner);
+                if let Some(inner) = lead(part, keywords) {
+                    take(max_len(&parts[..i]).zip(inner).map(|(b, l)| b + l));
                 }
             }
         }
@@ -334,6 +350,25 @@ mod tests {
             lead_of(r"(?i)a(?:token=)+(?P<secret>\w+)", &["token="]),
             Some(1)
         );
+    }
+
+    fn holds(pattern: &str, keywords: &[&str]) -> bool {
+        let keywords: Vec<String> = keywords.iter().map(|k| k.to_string()).collect();
+        holds_keyword(&parse(pattern).expect("parses"), &keywords)
+    }
+
+    #[test]
+    fn a_keyword_held_after_unbounded_bytes_gives_no_lead_but_holds() {
+        let pattern = r"(?i)authorization\s*:\s*bearer (?P<secret>\S+)";
+        assert_eq!(lead_of(pattern, &["bearer"]), None);
+        assert!(holds(pattern, &["bearer"]));
+        // A bounded lead wins over an unbounded one.
+        assert_eq!(
+            lead_of(r"(?i)x{0,3}bearer a+token", &["token", "bearer"]),
+            Some(3)
+        );
+        assert!(!holds(r"(?i)(?:bearer|token) (?P<secret>\S+)", &["bearer"]));
+        assert!(!holds(r"(?i)(?:sid=)?(?P<secret>[a-f0-9]{32})", &["sid="]));
     }
 
     #[test]
