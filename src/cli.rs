@@ -7,11 +7,16 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::report::Format;
 use crate::rules::Severity;
 
+const EXIT_CODES: &str = "Exit codes: 0 nothing found at or above --fail-on; 1 a finding at or \
+above it (rules check: a rule failed); 2 usage or fatal error; 3 incomplete: a target named \
+could not be read at all (with --fail-on-error: anything could not).";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "leakhound",
     version,
     about = "Find leaked session tokens, session IDs, JWTs and credentials in log trees",
+    after_help = EXIT_CODES,
     propagate_version = true
 )]
 pub struct Cli {
@@ -22,6 +27,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan files, directories or standard input (`-`) for leaked secrets.
+    #[command(after_help = EXIT_CODES)]
     Scan(Box<ScanArgs>),
     /// Audit bucket configuration for public exposure.
     Audit {
@@ -39,6 +45,7 @@ pub enum Command {
 pub enum AuditCommand {
     /// S3 buckets: Block Public Access (bucket and account), ACLs, object ownership,
     /// bucket policy, policy status, default encryption, access logging, versioning.
+    #[command(after_help = EXIT_CODES)]
     S3(Box<AuditS3Args>),
 }
 
@@ -69,6 +76,10 @@ pub struct OutputArgs {
     /// Exit 1 when a finding is at or above this severity (critical, high, medium, low, info, none).
     #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_fail_on)]
     pub fail_on: FailOn,
+    /// Exit 3 when anything could not be read (a corrupt archive, a denied object), not only
+    /// when a whole target could not.
+    #[arg(long)]
+    pub fail_on_error: bool,
     /// No colour in the human report (also off with NO_COLOR or when not a terminal).
     #[arg(long)]
     pub no_color: bool,

@@ -1,6 +1,7 @@
 //! The binary: parse the command line, run the scan or rule command, print, exit.
 //! Exit codes: 0 no finding at or above --fail-on, 1 findings (or a failed rule check),
-//! 2 usage or fatal error.
+//! 2 usage or fatal error, 3 incomplete (a target could not be read; with --fail-on-error,
+//! anything could not).
 
 use std::fs::OpenOptions;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -235,7 +236,8 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     code
 }
 
-/// Write the report, list failures on stderr, and give the exit code for `--fail-on`.
+/// Write the report, list failures on stderr, and give the exit code: 1 for a finding at or
+/// above `--fail-on`, else 3 when the scan is incomplete, else 0.
 fn emit(
     report: &report::Report,
     rules: &RuleSet,
@@ -258,12 +260,23 @@ fn emit(
     for note in &report.summary.failed {
         eprintln!("leakhound: {}: {}", note.path, note.reason);
     }
+    let summary = &report.summary;
+    if !summary.targets_failed.is_empty() {
+        eprintln!(
+            "leakhound: incomplete: nothing of {} could be read",
+            summary.targets_failed.join(", ")
+        );
+    }
     let failing = match args.fail_on {
         FailOn::Never => false,
         FailOn::Severity(min) => report.findings.iter().any(|f| f.severity >= min),
     };
+    let incomplete =
+        !summary.targets_failed.is_empty() || (args.fail_on_error && !summary.failed.is_empty());
     Ok(if failing {
         ExitCode::from(1)
+    } else if incomplete {
+        ExitCode::from(3)
     } else {
         ExitCode::SUCCESS
     })

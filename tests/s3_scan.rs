@@ -39,7 +39,7 @@ use s3_support::proxy::{Faults, SLOW_DOWN_BODY, ThrottleProxy};
 use s3_support::{
     Creds, Moto, Run, http_request, leakhound_scan, leakhound_scan_peak_rss, sdk_client,
 };
-use serde_json::Value;
+use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------------
 // Fixtures
@@ -624,6 +624,9 @@ fn denied_object_and_bucket_are_failed_entries_and_the_scan_goes_on() {
     );
     let report = report_of(&run, 1);
     assert_eq!(locations(&report), expected(&want, "s3://audit-logs/"));
+    // The denied bucket was a target of which nothing could be read; the denied object
+    // leaves its bucket's target partly read.
+    assert_eq!(report["summary"]["targets_failed"], json!(["s3://locked"]));
     let failed = notes(&report, "failed");
     let paths: BTreeSet<&str> = failed.iter().map(|f| f.0.as_str()).collect();
     assert_eq!(
@@ -647,16 +650,22 @@ fn denied_object_and_bucket_are_failed_entries_and_the_scan_goes_on() {
         report["summary"]
     );
 
-    // Nothing else readable: exit 0 (no findings) with the failures recorded, not exit 2.
+    // Nothing readable (a prefix whose one object is denied, a denied bucket): no findings,
+    // but not a clean pass either: exit 3 (incomplete), with the report and the failures.
     let run = scan(
         &moto.endpoint(),
         &["s3://audit-logs/restricted/", "s3://locked"],
         &[],
         Some(&creds),
     );
-    let report = report_of(&run, 0);
+    let report = report_of(&run, 3);
     assert!(locations(&report).is_empty());
     assert_eq!(notes(&report, "failed").len(), 2);
+    assert_eq!(
+        report["summary"]["targets_failed"],
+        json!(["s3://audit-logs/restricted/", "s3://locked"])
+    );
+    assert!(run.stderr.contains("incomplete"), "{}", run.stderr);
 }
 
 /// The first requests get `503 SlowDown` from the proxy in front of moto: the SDK retries
@@ -1402,9 +1411,13 @@ fn role_arns_read_named_buckets_each_role_may_read() {
     let endpoint = r.moto.endpoint();
 
     let run = scan(&endpoint, &["s3://team-a-logs"], &[], Some(&r.creds));
-    let report = report_of(&run, 0);
+    let report = report_of(&run, 3);
     assert!(locations(&report).is_empty());
     assert_eq!(notes(&report, "failed").len(), 1, "{}", report["summary"]);
+    assert_eq!(
+        report["summary"]["targets_failed"],
+        json!(["s3://team-a-logs"])
+    );
 
     let run = scan(
         &endpoint,
@@ -1418,6 +1431,10 @@ fn role_arns_read_named_buckets_each_role_may_read() {
     assert!(
         failed.len() == 1 && failed[0].0 == "s3://other-logs",
         "{failed:?}"
+    );
+    assert_eq!(
+        report["summary"]["targets_failed"],
+        json!(["s3://other-logs"])
     );
 }
 
@@ -1446,6 +1463,18 @@ fn role_arns_with_all_buckets_read_what_each_role_may_read() {
         failed.len() == 1 && failed[0].0 == "s3://other-logs",
         "{failed:?}"
     );
+    // A bucket not named failing leaves --all-buckets complete.
+    assert_eq!(report["summary"]["targets_failed"], json!([]));
+
+    // The user's own keys may not ListBuckets: nothing of --all-buckets could be read.
+    let run = scan(&r.moto.endpoint(), &[], &["--all-buckets"], Some(&r.creds));
+    let report = report_of(&run, 3);
+    assert_eq!(
+        report["summary"]["targets_failed"],
+        json!(["--all-buckets"])
+    );
+    let failed = notes(&report, "failed");
+    assert!(failed.len() == 1 && failed[0].0 == "s3://", "{failed:?}");
 }
 
 /// The request heads the proxy forwarded for `bucket`'s ListObjectsV2 and GetObject calls.

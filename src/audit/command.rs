@@ -14,15 +14,16 @@ use crate::source::s3::{S3Options, S3Source, S3Url};
 pub fn run(options: &S3Options, targets: &[S3Url], probe: bool) -> Result<Report, Error> {
     let started = Instant::now();
     let source = S3Source::connect(options)?;
-    let (buckets, failed) = source.locate(targets);
-    let audits = gather(&source, &buckets, probe)
+    let located = source.locate(targets);
+    let audits = gather(&source, &located.buckets, probe)
         .iter()
         .map(assess)
         .collect();
     let mut report = Report {
         findings: Vec::new(),
         summary: Summary {
-            failed,
+            failed: located.failed,
+            targets_failed: located.targets_failed,
             ..Summary::default()
         },
         suppressed: Vec::new(),

@@ -163,6 +163,9 @@ pub struct Summary {
     pub suppressed_occurrences: u64,
     pub skipped: Vec<PathNote>,
     pub failed: Vec<PathNote>,
+    /// Targets named on the command line (a path, `s3://bucket[/prefix]`, `--all-buckets`)
+    /// of which nothing could be read: the scan is incomplete, whatever it found elsewhere.
+    pub targets_failed: Vec<String>,
     /// Objects and bytes per S3 bucket scanned (empty when no bucket was).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub buckets: Vec<BucketSummary>,
@@ -187,6 +190,16 @@ pub struct BucketSummary {
     pub bytes_scanned: u64,
     /// The listing itself failed or stopped early (see `failed`).
     pub listing_failed: bool,
+}
+
+impl BucketSummary {
+    /// Whether the bucket failed with nothing of it read: its listing or every object
+    /// listed failed (an empty bucket, or one whose objects were all skipped, did not).
+    pub fn nothing_read(&self) -> bool {
+        self.objects_scanned == 0
+            && self.objects_skipped == 0
+            && (self.listing_failed || self.objects_failed > 0)
+    }
 }
 
 /// The result of a scan: findings ordered most severe first, and the summary.

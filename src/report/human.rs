@@ -152,6 +152,14 @@ pub fn render(report: &Report, options: RenderOptions, out: &mut dyn Write) -> i
     let s = &report.summary;
     notes(out, &p, "Skipped", &s.skipped)?;
     notes(out, &p, "Failed", &s.failed)?;
+    if !s.targets_failed.is_empty() {
+        writeln!(
+            out,
+            "{} nothing of {} could be read",
+            p.bold("Incomplete:"),
+            s.targets_failed.join(", ")
+        )?;
+    }
     buckets(out, &p, &s.buckets)?;
     audits(out, &p, &report.buckets)?;
     exposure(out, &p, &report.exposure)?;

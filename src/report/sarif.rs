@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::finding::{Location, Report};
+use super::finding::{Location, Report, Summary};
 use crate::rules::{RuleSet, Severity};
 
 fn level(severity: Severity) -> &'static str {
@@ -161,9 +161,32 @@ pub fn render(report: &Report, rules: &RuleSet, out: &mut dyn Write) -> io::Resu
                 }
             },
             "results": results,
+            "invocations": [invocation(&report.summary)],
             "columnKind": "unicodeCodePoints"
         }]
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
+}
+
+/// The run's outcome: unsuccessful when a target could not be read at all; every path that
+/// failed is a notification (an error for a whole target, a warning for the rest).
+fn invocation(summary: &Summary) -> Value {
+    let notification =
+        |level: &str, text: String| json!({ "level": level, "message": { "text": text } });
+    let notifications: Vec<Value> = summary
+        .targets_failed
+        .iter()
+        .map(|t| notification("error", format!("nothing of {t} could be read")))
+        .chain(
+            summary
+                .failed
+                .iter()
+                .map(|n| notification("warning", format!("{}: {}", n.path, n.reason))),
+        )
+        .collect();
+    json!({
+        "executionSuccessful": summary.targets_failed.is_empty(),
+        "toolExecutionNotifications": notifications
+    })
 }

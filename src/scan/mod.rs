@@ -5,11 +5,13 @@ pub mod blob;
 pub mod collect;
 mod job;
 
-use std::path::PathBuf;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
+use globset::GlobSet;
 use rayon::prelude::*;
 
 use crate::audit::assess::assess;
@@ -19,9 +21,9 @@ use crate::config::Allow;
 use crate::decode::DecodeOptions;
 use crate::engine::Engine;
 use crate::error::Error;
-use crate::report::finding::{Finding, Location, Report, Summary, hex};
+use crate::report::finding::{BucketSummary, Finding, Location, Report, Summary, hex};
 use crate::source::Remote;
-use crate::source::fs::{FileEntry, Listing, WalkOptions, build_excludes, walk};
+use crate::source::fs::{FileEntry, Listing, WalkOptions, build_excludes, display_path, walk};
 use crate::source::s3::{S3Options, S3Source, S3Url};
 use blob::Workspace;
 use collect::{Groups, JobCollector, SharedGroups};
@@ -90,6 +92,8 @@ pub fn run(engine: &Engine, config: &ScanConfig, progress: &Progress) -> Result<
     let mut listing = Listing::default();
     let mut stdin_index = None;
     let mut s3_targets = Vec::new();
+    let mut targets_failed = Vec::new();
+    let mut local = LocalTargets::new(&config.targets);
     for target in &config.targets {
         match target {
             Target::Stdin => {
@@ -104,7 +108,11 @@ pub fn run(engine: &Engine, config: &ScanConfig, progress: &Progress) -> Result<
                     });
                 }
             }
-            Target::Path(path) => walk(path, &config.walk, &excludes, &mut listing),
+            Target::Path(path) => {
+                if let Some(unread) = local.walk(path, &config.walk, &excludes, &mut listing) {
+                    targets_failed.push(unread);
+                }
+            }
             Target::S3(url) => s3_targets.push(url.clone()),
         }
     }
@@ -186,6 +194,21 @@ pub fn run(engine: &Engine, config: &ScanConfig, progress: &Progress) -> Result<
         &config.allow,
         started.elapsed().as_secs_f64(),
     );
+    if let Some(source) = &s3 {
+        let buckets = &report.summary.buckets;
+        targets_failed.extend(source.unread_targets(
+            &s3_targets,
+            &report.summary.failed,
+            buckets.iter().map(|b| b.bucket.as_str()),
+            |name| {
+                buckets
+                    .iter()
+                    .filter(|b| b.bucket == name)
+                    .all(BucketSummary::nothing_read)
+            },
+        ));
+    }
+    report.summary.targets_failed = targets_failed;
     if config.audit
         && let Some(source) = &s3
     {
@@ -202,6 +225,73 @@ pub fn run(engine: &Engine, config: &ScanConfig, progress: &Progress) -> Result<
         report.summary.elapsed_seconds = started.elapsed().as_secs_f64();
     }
     Ok(report)
+}
+
+/// The local targets walked so far: a path named twice, or inside another one named, is
+/// listed once (its files, and its skipped and failed notes).
+struct LocalTargets {
+    /// The targets and the paths listed, by display path; only kept when more than one path
+    /// is named.
+    seen: Option<Seen>,
+}
+
+#[derive(Default)]
+struct Seen {
+    targets: HashSet<String>,
+    paths: HashSet<String>,
+}
+
+impl Seen {
+    /// Drop the items from `start` on whose path was listed before.
+    fn keep_new<T>(&mut self, items: &mut Vec<T>, start: usize, path: impl Fn(&T) -> &str) {
+        let mut fresh = items.split_off(start);
+        fresh.retain(|item| self.paths.insert(path(item).to_string()));
+        items.append(&mut fresh);
+    }
+}
+
+impl LocalTargets {
+    fn new(targets: &[Target]) -> LocalTargets {
+        let paths = targets
+            .iter()
+            .filter(|t| matches!(t, Target::Path(_)))
+            .count();
+        LocalTargets {
+            seen: (paths > 1).then(Seen::default),
+        }
+    }
+
+    /// List the files under `path` not listed yet; returns the path's display form when
+    /// nothing of it could be read (it is missing or unreadable).
+    fn walk(
+        &mut self,
+        path: &Path,
+        options: &WalkOptions,
+        excludes: &GlobSet,
+        listing: &mut Listing,
+    ) -> Option<String> {
+        let display = display_path(path);
+        if let Some(seen) = &mut self.seen
+            && !seen.targets.insert(display.clone())
+        {
+            return None;
+        }
+        let (files, skipped, failed) = (
+            listing.files.len(),
+            listing.skipped.len(),
+            listing.failed.len(),
+        );
+        walk(path, options, excludes, listing);
+        if let Some(seen) = &mut self.seen {
+            seen.keep_new(&mut listing.files, files, |f| &f.display);
+            seen.keep_new(&mut listing.skipped, skipped, |n| &n.path);
+            seen.keep_new(&mut listing.failed, failed, |n| &n.path);
+        }
+        let unread = listing.files.len() == files
+            && listing.skipped.len() == skipped
+            && listing.failed.len() > failed;
+        unread.then_some(display)
+    }
 }
 
 /// What every job of a scan shares.

@@ -82,8 +82,14 @@ pub fn walk(root: &Path, opts: &WalkOptions, excludes: &GlobSet, out: &mut Listi
                     .path()
                     .map(display_path)
                     .unwrap_or_else(|| display_path(root));
+                let missing_root = err.depth() == 0
+                    && err
+                        .io_error()
+                        .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound);
                 let reason = if err.loop_ancestor().is_some() {
                     "symlink loop".to_string()
+                } else if missing_root {
+                    "no such file or directory".to_string()
                 } else if let Some(io) = err.io_error() {
                     io_reason(io)
                 } else {

@@ -106,6 +106,19 @@ impl S3Url {
     }
 }
 
+impl std::fmt::Display for S3Url {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.prefix.is_empty() {
+            write!(f, "s3://{}", self.bucket)
+        } else {
+            write!(f, "s3://{}/{}", self.bucket, self.prefix)
+        }
+    }
+}
+
+/// The target `--all-buckets` is, in `Summary::targets_failed`.
+const ALL_BUCKETS: &str = "--all-buckets";
+
 /// One object to scan.
 #[derive(Debug, Clone)]
 struct S3Object {
@@ -119,6 +132,8 @@ pub struct S3Source {
     runtime: Runtime,
     options: S3Options,
     identities: Vec<Identity>,
+    /// `--include-key`, `--exclude-key` and `--exclude-bucket`.
+    keys: Arc<KeyFilter>,
     objects: Vec<S3Object>,
 }
 
@@ -145,6 +160,7 @@ impl S3Source {
     /// Build the runtime and the credentials of each identity (the default chain, or each
     /// `--role-arn` assumed through STS). Makes no request yet.
     pub fn connect(options: &S3Options) -> Result<S3Source, Error> {
+        let keys = KeyFilter::new(options).map_err(Error::Usage)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("leakhound-s3")
@@ -156,6 +172,7 @@ impl S3Source {
             runtime,
             options: options.clone(),
             identities,
+            keys: Arc::new(keys),
             objects: Vec::new(),
         })
     }
@@ -163,16 +180,7 @@ impl S3Source {
     /// List the objects of `targets` (and of every visible bucket with `--all-buckets`) into
     /// `listing`, with one bucket summary each (objects listed and skipped so far).
     pub fn list(&mut self, targets: &[S3Url], listing: &mut Listing) {
-        let keys = match KeyFilter::new(&self.options) {
-            Ok(k) => Arc::new(k),
-            Err(e) => {
-                listing.failed.push(PathNote {
-                    path: "s3://".into(),
-                    reason: e,
-                });
-                return;
-            }
-        };
+        let keys = Arc::clone(&self.keys);
         let listed =
             self.runtime
                 .block_on(list_all(&self.identities, &self.options, targets, keys));
@@ -230,6 +238,44 @@ impl S3Source {
             }
         }
     }
+
+    /// The targets of which nothing could be read, given the `buckets` visited and whether
+    /// nothing of one could be (`unread`): each named bucket so, and `--all-buckets` when
+    /// ListBuckets failed (an `s3://` note in `failed`) for every identity or nothing of
+    /// any bucket could be read.
+    pub fn unread_targets<'a>(
+        &self,
+        targets: &[S3Url],
+        failed: &[PathNote],
+        buckets: impl IntoIterator<Item = &'a str>,
+        unread: impl Fn(&str) -> bool,
+    ) -> Vec<String> {
+        let mut out: Vec<String> = targets
+            .iter()
+            .filter(|t| unread(&t.bucket))
+            .map(S3Url::to_string)
+            .collect();
+        let mut named = HashSet::new();
+        out.retain(|t| named.insert(t.clone()));
+        if self.options.all_buckets {
+            let listings_failed = failed.iter().filter(|n| n.path == "s3://").count();
+            let mut buckets = buckets.into_iter().peekable();
+            let none_read = buckets.peek().is_some() && buckets.all(&unread);
+            if listings_failed >= self.identities.len().max(1) || none_read {
+                out.push(ALL_BUCKETS.into());
+            }
+        }
+        out
+    }
+}
+
+/// What [`S3Source::locate`] found.
+pub struct Located {
+    pub buckets: Vec<BucketRef>,
+    /// The buckets no identity could locate, and failed ListBuckets calls (`s3://`).
+    pub failed: Vec<PathNote>,
+    /// The targets of which nothing could be located (see `Summary::targets_failed`).
+    pub targets_failed: Vec<String>,
 }
 
 /// A bucket located for the configuration audit: its region and who reads it.
@@ -246,22 +292,10 @@ pub struct BucketRef {
 impl S3Source {
     /// The buckets of `targets` (and every visible bucket with `--all-buckets`) with their
     /// regions, without listing objects; a bucket no identity can locate is a `failed` note.
-    pub fn locate(&self, targets: &[S3Url]) -> (Vec<BucketRef>, Vec<PathNote>) {
-        let keys = match KeyFilter::new(&self.options) {
-            Ok(k) => k,
-            Err(e) => {
-                return (
-                    Vec::new(),
-                    vec![PathNote {
-                        path: "s3://".into(),
-                        reason: e,
-                    }],
-                );
-            }
-        };
-        self.runtime.block_on(async {
+    pub fn locate(&self, targets: &[S3Url]) -> Located {
+        let (buckets, failed, seen) = self.runtime.block_on(async {
             let (plans, mut failed) =
-                plan_buckets(&self.identities, &self.options, targets, &keys).await;
+                plan_buckets(&self.identities, &self.options, targets, &self.keys).await;
             let mut found = Vec::new();
             let mut seen = HashSet::new();
             for plan in plans {
@@ -286,8 +320,19 @@ impl S3Source {
                     });
                 }
             }
-            (found, failed)
-        })
+            (found, failed, seen)
+        });
+        let targets_failed = self.unread_targets(
+            targets,
+            &failed,
+            seen.iter().map(String::as_str),
+            |bucket| !buckets.iter().any(|b| b.bucket == bucket),
+        );
+        Located {
+            buckets,
+            failed,
+            targets_failed,
+        }
     }
 
     /// The bucket of a scan's summary, as a reference for the audit.

@@ -106,21 +106,26 @@ pub fn leakhound() -> Command {
     cmd
 }
 
-/// Run `leakhound scan` with `args`; returns (exit code, stdout).
-pub fn scan(args: &[&str]) -> (i32, String) {
+/// Run `leakhound scan` with `args`; returns (exit code, stdout, stderr), whatever the code.
+pub fn scan_any(args: &[&str]) -> (i32, String, String) {
     let out = leakhound()
         .arg("scan")
         .arg("--no-progress")
         .args(args)
         .output()
         .expect("run leakhound");
-    let code = out.status.code().unwrap_or(-1);
-    assert!(
-        code == 0 || code == 1,
-        "exit {code}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (code, String::from_utf8_lossy(&out.stdout).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Run `leakhound scan` with `args`, which must exit 0 or 1; returns (exit code, stdout).
+pub fn scan(args: &[&str]) -> (i32, String) {
+    let (code, stdout, stderr) = scan_any(args);
+    assert!(code == 0 || code == 1, "exit {code}: {stderr}");
+    (code, stdout)
 }
 
 /// The JSON report of a scan of `path` with raw secrets.
