@@ -284,6 +284,50 @@ fn an_unknown_bucket_is_a_failure_not_a_verdict() {
     assert_eq!(code, 3);
 }
 
+/// `scan --audit` audits the buckets that exist, as `audit s3` does: a bucket that does not
+/// exist has no configuration to judge (no "Block Public Access is off" for it), only a
+/// failure that makes the scan incomplete.
+#[test]
+fn scan_audit_leaves_out_a_bucket_that_does_not_exist() {
+    let moto = Moto::start();
+    moto.create_bucket("present");
+    block_bucket(&moto, "present");
+    moto.put("present", "app.log", b"GET /health 200\n");
+    let endpoint = moto.endpoint();
+    let run = leakhound(
+        &[
+            "scan",
+            "s3://present",
+            "s3://absent",
+            "--audit",
+            "--format",
+            "json",
+            "--endpoint-url",
+            endpoint.as_str(),
+            "--no-progress",
+        ],
+        None,
+    );
+    let report: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("exit {}: {e}: {}", run.code, run.stderr));
+    let audited: Vec<&str> = report["buckets"]
+        .as_array()
+        .expect("buckets")
+        .iter()
+        .filter_map(|b| b["bucket"].as_str())
+        .collect();
+    assert_eq!(audited, ["present"]);
+    let findings = report["findings"].as_array().expect("findings");
+    assert!(
+        findings.iter().all(|f| !f["locations"][0]["path"]
+            .as_str()
+            .unwrap_or("")
+            .contains("absent")),
+        "{findings:?}"
+    );
+    assert_eq!(report["summary"]["targets_failed"], json!(["s3://absent"]));
+}
+
 #[test]
 fn a_live_token_in_a_public_bucket_is_critical_in_every_format() {
     let moto = Moto::start();

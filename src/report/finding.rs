@@ -190,6 +190,10 @@ pub struct BucketSummary {
     pub bytes_scanned: u64,
     /// The listing itself failed or stopped early (see `failed`).
     pub listing_failed: bool,
+    /// The bucket was found (its region is known): only such a bucket is audited, as with
+    /// `audit s3` (a missing bucket has no configuration to judge).
+    #[serde(skip)]
+    pub located: bool,
 }
 
 impl BucketSummary {

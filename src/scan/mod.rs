@@ -215,6 +215,7 @@ pub fn run(engine: &Engine, config: &ScanConfig, progress: &Progress) -> Result<
         let buckets: Vec<_> = listing
             .buckets
             .iter()
+            .filter(|b| b.located)
             .map(|b| source.bucket_of(b))
             .collect();
         let audits = gather(source, &buckets, config.probe_anonymous)

@@ -154,6 +154,8 @@ struct BucketListing {
     skipped: Vec<PathNote>,
     bytes_skipped: u64,
     error: Option<String>,
+    /// The bucket's region was found (it exists and answers), whatever the listing did.
+    located: bool,
 }
 
 impl S3Source {
@@ -195,6 +197,7 @@ impl S3Source {
                     bucket: b.bucket.clone(),
                     region: b.region.clone(),
                     role: b.role.clone(),
+                    located: b.located,
                     ..BucketSummary::default()
                 });
                 summaries.len() - 1
@@ -659,6 +662,7 @@ async fn list_bucket(
         skipped: Vec::new(),
         bytes_skipped: 0,
         error: None,
+        located: false,
     };
     let default_region = default_client
         .config()
@@ -672,6 +676,7 @@ async fn list_bucket(
             return out;
         }
     };
+    out.located = true;
     let client = if region == default_region {
         default_client.clone()
     } else {
