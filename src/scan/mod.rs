@@ -26,7 +26,7 @@ use crate::source::Remote;
 use crate::source::fs::{FileEntry, Listing, WalkOptions, build_excludes, display_path, walk};
 use crate::source::s3::{S3Options, S3Source, S3Url};
 use blob::Workspace;
-use collect::{Groups, JobCollector, SharedGroups};
+use collect::{Group, Groups, JobCollector, SharedGroups};
 use job::{Job, JobResult, plan_jobs, run_job};
 
 /// A file at least this large is cut into segments scanned in parallel.
@@ -433,10 +433,15 @@ fn build_report(
         .iter()
         .map(|f| Arc::from(f.display.as_str()))
         .collect();
-    // A dense log has a finding per distinct token: build them on every core.
-    let mut findings: Vec<(u32, u64, Finding)> = groups
+    // A dense log has a finding per distinct token: build them on every core, straight into
+    // a vector of the right size (collecting from the tables themselves grows a vector per
+    // thread by doubling, then copies them: ~2.5x the findings' size at the peak).
+    let mut all: Vec<Group> = Vec::with_capacity(groups.iter().map(|t| t.len()).sum());
+    for table in groups {
+        all.extend(table.into_values());
+    }
+    let mut findings: Vec<(u32, u64, Finding)> = all
         .into_par_iter()
-        .flat_map_iter(|table| table.into_values())
         .map(|g| {
             let rule = &rules[g.rule as usize];
             let text = &rule.text;
