@@ -119,6 +119,9 @@ impl std::fmt::Display for S3Url {
 /// The target `--all-buckets` is, in `Summary::targets_failed`.
 const ALL_BUCKETS: &str = "--all-buckets";
 
+/// The path of a failed ListBuckets call's note (it names no bucket).
+const LIST_BUCKETS_PATH: &str = "s3://";
+
 /// One object to scan.
 #[derive(Debug, Clone)]
 struct S3Object {
@@ -244,7 +247,7 @@ impl S3Source {
 
     /// The targets of which nothing could be read, given the `buckets` visited and whether
     /// nothing of one could be (`unread`): each named bucket so, and `--all-buckets` when
-    /// ListBuckets failed (an `s3://` note in `failed`) for every identity or nothing of
+    /// ListBuckets failed (a [`LIST_BUCKETS_PATH`] note in `failed`) for every identity or nothing of
     /// any bucket could be read.
     pub fn unread_targets<'a>(
         &self,
@@ -261,7 +264,10 @@ impl S3Source {
         let mut named = HashSet::new();
         out.retain(|t| named.insert(t.clone()));
         if self.options.all_buckets {
-            let listings_failed = failed.iter().filter(|n| n.path == "s3://").count();
+            let listings_failed = failed
+                .iter()
+                .filter(|n| n.path == LIST_BUCKETS_PATH)
+                .count();
             let mut buckets = buckets.into_iter().peekable();
             let none_read = buckets.peek().is_some() && buckets.all(&unread);
             if listings_failed >= self.identities.len().max(1) || none_read {
@@ -571,7 +577,7 @@ async fn plan_buckets(
                     }
                 }
                 Err(e) => failed.push(PathNote {
-                    path: "s3://".into(),
+                    path: LIST_BUCKETS_PATH.into(),
                     reason: match &identity.role {
                         Some(role) => format!("ListBuckets as {role}: {e}"),
                         None => format!("ListBuckets: {e}"),
